@@ -1,0 +1,26 @@
+// Every bus subject is built here, nowhere else. Tokens must not contain '.', '*', '>' or spaces.
+const SAFE_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+function token(value: string | number, what: string): string {
+  const text = String(value);
+  if (!SAFE_TOKEN.test(text)) throw new Error(`unsafe ${what} for a subject: ${JSON.stringify(text)}`);
+  return text;
+}
+
+export const subjects = {
+  /** Commands for actors of a kind whose id hashes to a shard; served by the shard's owner. */
+  actorCommand: (kind: string, shard: number) => `ecourt.actor.${token(kind, 'kind')}.${token(shard, 'shard')}.cmd`,
+  /** Domain events of one actor (durable: JetStream stream ECOURT_EVENTS). */
+  actorEvent: (kind: string, id: string) => `ecourt.event.${token(kind, 'kind')}.${token(id, 'id')}`,
+  /** All domain events of a kind. */
+  actorEventsOfKind: (kind: string) => `ecourt.event.${token(kind, 'kind')}.*`,
+  /** Every domain event (the JetStream stream's subject filter). */
+  allActorEvents: () => 'ecourt.event.>',
+  /** Inspection events (every transition), for dashboards. Fire-and-forget. */
+  inspection: (kind: string, id: string) => `ecourt.inspect.${token(kind, 'kind')}.${token(id, 'id')}`,
+  allInspection: () => 'ecourt.inspect.>',
+} as const;
+
+/** Name of the JetStream stream holding domain events, and of the KV buckets for leases. */
+export const streams = { events: 'ECOURT_EVENTS' } as const;
+export const buckets = { shardLeases: 'ecourt_shard_leases', nodes: 'ecourt_nodes' } as const;

@@ -1,0 +1,81 @@
+// The platform's configuration: environment variables parsed once, by one schema.
+// A bad value stops the start with a message that names the variable.
+import { z } from 'zod';
+
+export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const urlWithProtocols = (protocols: string[]) =>
+  optionalText.refine(
+    (value) => {
+      if (value === undefined) return true;
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  ECOURT_DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:']),
+  NATS_URL: urlWithProtocols(['nats:', 'tls:']),
+  ECOURT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (it signs sessions)',
+  }),
+  ECOURT_DATA_KEY: optionalText.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), {
+    message: 'must be 64 hexadecimal characters (a 256-bit key for personal data at rest)',
+  }),
+  ECOURT_DEMO_PASSWORD: optionalText.refine((v) => v === undefined || v.length >= 8, {
+    message: 'must be at least 8 characters',
+  }),
+  ECOURT_SEED_DEMO: z.enum(['auto', 'always', 'never']).default('auto'),
+  ECOURT_ROLE: z.enum(PROCESS_ROLES).default('all'),
+  ECOURT_NODE_ID: optionalText,
+  ECOURT_NATS_NAMESPACE: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('ecourt'),
+  ECOURT_SHARDS: z.coerce.number().int().min(1).max(4096).default(64),
+  ECOURT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ECOURT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once. Throws ConfigError naming every bad variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const keys = Object.keys(configSchema.shape) as (keyof Config)[];
+  const picked: Record<string, string | undefined> = {};
+  for (const key of keys) picked[key] = env[key];
+  const result = configSchema.safeParse(picked);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? '(environment)'),
+      message: issue.message,
+    })),
+  );
+}
+
+/** Embedded mode = no external database and no external bus. */
+export function isEmbedded(config: Config): boolean {
+  return config.DATABASE_URL === undefined && config.NATS_URL === undefined;
+}

@@ -1,0 +1,74 @@
+// Errors: named classes inside, one coded AppError at the edges, one table from code to
+// HTTP status and WebSocket close code. Messages here are safe to show to a client.
+
+export const ERROR_CODES = {
+  BAD_REQUEST: { http: 400, ws: 4400 },
+  VALIDATION_FAILED: { http: 422, ws: 4422 },
+  UNAUTHENTICATED: { http: 401, ws: 4401 },
+  FORBIDDEN: { http: 403, ws: 4403 },
+  NOT_FOUND: { http: 404, ws: 4404 },
+  CONFLICT: { http: 409, ws: 4409 },
+  PAYLOAD_TOO_LARGE: { http: 413, ws: 4413 },
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, ws: 4415 },
+  RATE_LIMITED: { http: 429, ws: 4429 },
+  CASE_TRANSITION_NOT_ALLOWED: { http: 409, ws: 4409 },
+  ACTOR_UNAVAILABLE: { http: 503, ws: 4503 },
+  PROTOCOL_ERROR: { http: 400, ws: 4002 },
+  INTERNAL: { http: 500, ws: 4500 },
+} as const satisfies Record<string, { http: number; ws: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+  get wsCloseCode(): number {
+    return ERROR_CODES[this.code].ws;
+  }
+  toBody(): { error: { code: ErrorCode; message: string; details?: unknown } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super('NOT_FOUND', `${what} not found`, undefined, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You may not do this', options?: { cause?: unknown }) {
+    super('FORBIDDEN', message, undefined, options);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFLICT', message, undefined, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** Any thrown value → an AppError fit for a client; unknown errors become INTERNAL without details. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError('INTERNAL', 'Internal error', undefined, { cause: error });
+}
