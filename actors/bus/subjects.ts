@@ -1,4 +1,6 @@
-// Every bus subject is built here, nowhere else. Tokens must not contain '.', '*', '>' or spaces.
+// Every bus subject is built here, nowhere else. The NATS bus prefixes each with its namespace
+// (ECOURT_NATS_NAMESPACE, default "ecourt"), so several platforms or test runs can share one server.
+// Tokens must not contain ".", "*", ">" or spaces.
 const SAFE_TOKEN = /^[A-Za-z0-9_-]+$/;
 
 function token(value: string | number, what: string): string {
@@ -9,16 +11,16 @@ function token(value: string | number, what: string): string {
 
 export const subjects = {
   /** Commands for actors of a kind whose id hashes to a shard; served by the shard's owner. */
-  actorCommand: (kind: string, shard: number) => `ecourt.actor.${token(kind, 'kind')}.${token(shard, 'shard')}.cmd`,
+  actorCommand: (kind: string, shard: number) => `actor.${token(kind, 'kind')}.${token(shard, 'shard')}.cmd`,
   /** Domain events of one actor (durable: JetStream stream ECOURT_EVENTS). */
-  actorEvent: (kind: string, id: string) => `ecourt.event.${token(kind, 'kind')}.${token(id, 'id')}`,
+  actorEvent: (kind: string, id: string) => `event.${token(kind, 'kind')}.${token(id, 'id')}`,
   /** All domain events of a kind. */
-  actorEventsOfKind: (kind: string) => `ecourt.event.${token(kind, 'kind')}.*`,
+  actorEventsOfKind: (kind: string) => `event.${token(kind, 'kind')}.*`,
   /** Every domain event (the JetStream stream's subject filter). */
-  allActorEvents: () => 'ecourt.event.>',
+  allActorEvents: () => 'event.>',
   /** Inspection events (every transition), for dashboards. Fire-and-forget. */
-  inspection: (kind: string, id: string) => `ecourt.inspect.${token(kind, 'kind')}.${token(id, 'id')}`,
-  allInspection: () => 'ecourt.inspect.>',
+  inspection: (kind: string, id: string) => `inspect.${token(kind, 'kind')}.${token(id, 'id')}`,
+  allInspection: () => 'inspect.>',
 } as const;
 
 /** Name of the JetStream stream holding domain events, and of the KV buckets for leases. */
