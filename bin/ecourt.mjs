@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// The `ecourt` command. Server code is TypeScript run through tsx's loader (no build step),
+// so the same sources run in development, in tests and in production.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

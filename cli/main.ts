@@ -1,0 +1,108 @@
+// `ecourt <command>`: start a node, migrate the database, seed the demo court.
+// Exit codes: 0 ok, 1 failure, 2 bad configuration or usage.
+import { parseArgs } from 'node:util';
+import { ConfigError, PROCESS_ROLES, parseConfig, type Config, type ProcessRole } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const USAGE = `ecourt — online litigation platform / 在线诉讼平台
+
+Usage:
+  ecourt start [--role all|hub|actors]   start a node (default: all, on embedded defaults)
+  ecourt migrate                          apply database migrations
+  ecourt seed-demo                        create the demo court, accounts and cases (if none exist)
+  ecourt help
+
+Configuration comes from environment variables; see README.md.`;
+
+type Command = (args: string[], config: Config) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  start: async (args, config) => {
+    const { values } = parseArgs({ args, options: { role: { type: 'string' } }, strict: true });
+    const role = (values.role ?? config.ECOURT_ROLE) as ProcessRole;
+    if (!PROCESS_ROLES.includes(role)) throw new UsageError(`--role must be one of ${PROCESS_ROLES.join(', ')}`);
+    const { startPlatform } = await import('../platform/node.ts');
+    const platform = await startPlatform({ config, role });
+    printBanner(platform.hub?.url, platform.demo, role);
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        platform.logger.info('stopping', { signal });
+        // Flushes pending journal writes before the process exits.
+        platform.stop().finally(resolve);
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+    return 0;
+  },
+  migrate: async (_args, config) => {
+    const { openDatabase } = await import('../storage/database.ts');
+    const { migrateDatabase } = await import('../storage/migrate.ts');
+    const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ECOURT_DATA_DIR });
+    try {
+      await migrateDatabase(database);
+      console.log(`migrations applied (${database.dialect})`);
+    } finally {
+      await database.close();
+    }
+    return 0;
+  },
+  'seed-demo': async (_args, config) => {
+    const { startPlatform } = await import('../platform/node.ts');
+    // Seeding needs the case actors: run an in-process actor node for the duration.
+    const platform = await startPlatform({
+      config: { ...config, NATS_URL: undefined, PORT: 0 },
+      role: 'all',
+      seedDemo: true,
+      logger: createLogger({ level: 'warn' }),
+    });
+    try {
+      const demo = platform.demo;
+      if (!demo?.created) console.log('The database already has accounts; demo data not written. / 数据库已有账户，未写入演示数据。');
+      else console.log(`Demo court seeded: ${Object.keys(demo.users).join(', ')} — password: ${demo.password}`);
+    } finally {
+      await platform.stop();
+    }
+    return 0;
+  },
+  help: async () => {
+    console.log(USAGE);
+    return 0;
+  },
+};
+
+class UsageError extends Error {}
+
+function printBanner(url: string | undefined, demo: { password: string | null; created: boolean } | undefined, role: ProcessRole): void {
+  const lines = [`ecourt ${role} node ready`];
+  if (url) lines.push(`  Portal / 门户: ${url.replace('://0.0.0.0', '://localhost')}/`);
+  if (demo?.password) lines.push(`  Demo logins / 演示账户: judge1 clerk1 party1 party2 lawyer1 bank1 admin1 — password / 密码: ${demo.password}`);
+  console.log(lines.join('\n'));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name = 'help', ...args] = argv;
+  const command = commands[name === '--help' || name === '-h' ? 'help' : name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const config = parseConfig(process.env);
+    return await command(args, config);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error('ecourt failed:', error instanceof Error ? error.message : error);
+    return 1;
+  }
+}

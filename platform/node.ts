@@ -1,0 +1,161 @@
+// Composes one ecourt process from its parts for a role: `all` (embedded or one big node),
+// `hub` (HTTP/WebSocket only) or `actors` (hosts actors for the shards it leases).
+// Nothing here knows HTTP or SQL; it only wires the modules together and tears them down.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, isEmbedded, type Config, type ProcessRole } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { loadSecrets, type NodeSecrets } from './secrets.ts';
+import { createPersonalDataCipher, type PersonalDataCipher } from './personal-data.ts';
+import { createCaseNumbering } from './case-numbering.ts';
+import { seedDemoIfEmpty, type DemoSeedResult } from './demo-seed.ts';
+import { openDatabase, type Database } from '../storage/database.ts';
+import { migrateDatabase } from '../storage/migrate.ts';
+import { createSqlJournal } from '../storage/journal/sql-journal.ts';
+import { caseProjection } from '../storage/journal/case-projection.ts';
+import type { Bus } from '../actors/bus/bus.ts';
+import { createInProcessBus } from '../actors/bus/in-process-bus.ts';
+import { createNatsBus } from '../actors/bus/nats-bus.ts';
+import { ActorHost } from '../actors/runtime/actor-host.ts';
+import { createBusActorClient } from '../actors/runtime/bus-actor-client.ts';
+import { startShardKeeper, type ShardKeeper } from '../actors/runtime/shard-keeper.ts';
+import type { ActorClient } from '../actors/runtime/types.ts';
+import { createCaseBehaviour } from '../actors/case/case-behaviour.ts';
+import { startHub, type RunningHub } from '../hub/server.ts';
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web-components/dist/', import.meta.url));
+
+export interface StartPlatformOptions {
+  config: Config;
+  /** Defaults to config.ECOURT_ROLE. */
+  role?: ProcessRole;
+  /** PGlite in memory instead of the data dir (tests, benchmarks). */
+  inMemoryDatabase?: boolean;
+  /** Seed the demo court when the database has no users. Defaults to ECOURT_SEED_DEMO (auto = embedded only). */
+  seedDemo?: boolean;
+  logger?: Logger;
+  staticDir?: string;
+}
+
+export interface RunningPlatform {
+  config: Config;
+  role: ProcessRole;
+  nodeId: string;
+  logger: Logger;
+  secrets: NodeSecrets;
+  cipher: PersonalDataCipher;
+  database: Database;
+  bus: Bus;
+  actors: ActorClient;
+  host?: ActorHost;
+  hub?: RunningHub;
+  demo?: DemoSeedResult;
+  stop(): Promise<void>;
+}
+
+function checkRole(config: Config, role: ProcessRole): void {
+  if (role !== 'all' && (config.NATS_URL === undefined || config.DATABASE_URL === undefined)) {
+    throw new ConfigError([
+      {
+        variable: config.NATS_URL === undefined ? 'NATS_URL' : 'DATABASE_URL',
+        message: `is required for role "${role}": separate processes share state only through Postgres and NATS`,
+      },
+    ]);
+  }
+}
+
+export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
+  const { config } = options;
+  const role = options.role ?? config.ECOURT_ROLE;
+  checkRole(config, role);
+  const nodeId = config.ECOURT_NODE_ID ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  const logger = options.logger ?? createLogger({ level: config.ECOURT_LOG_LEVEL, base: { node: nodeId, role } });
+  const secrets = loadSecrets(config);
+  const cipher = createPersonalDataCipher(secrets.dataKey);
+
+  // Teardown runs in reverse order of start, also when a later step fails.
+  const teardown: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of teardown.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error('stop step failed', { error });
+      }
+    }
+  };
+
+  try {
+    const database = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.ECOURT_DATA_DIR,
+      inMemory: options.inMemoryDatabase ?? false,
+    });
+    teardown.push(() => database.close());
+    await migrateDatabase(database);
+
+    const bus: Bus = config.NATS_URL
+      ? await createNatsBus({ url: config.NATS_URL, namespace: config.ECOURT_NATS_NAMESPACE, logger, name: nodeId })
+      : createInProcessBus();
+    teardown.push(() => bus.close());
+    const actors = createBusActorClient({ bus, shardCount: config.ECOURT_SHARDS });
+
+    let host: ActorHost | undefined;
+    if (role === 'all' || role === 'actors') {
+      const actorHost = new ActorHost({
+        nodeId,
+        journal: createSqlJournal({ db: database.db, projections: { case: caseProjection } }),
+        bus,
+        behaviours: [createCaseBehaviour({ nextCaseNumber: createCaseNumbering(database.db), cipher })],
+        logger,
+        shardCount: config.ECOURT_SHARDS,
+      });
+      host = actorHost;
+      teardown.push(() => actorHost.stop());
+      if (config.NATS_URL) {
+        const keeper: ShardKeeper = await startShardKeeper({
+          bus: bus as Awaited<ReturnType<typeof createNatsBus>>,
+          nodeId,
+          kinds: ['case'],
+          shardCount: config.ECOURT_SHARDS,
+          leaseTtlMs: config.ECOURT_LEASE_TTL_MS,
+          host: actorHost,
+          logger,
+        });
+        // Keeper stops first (releasing leases) so other nodes take over at once.
+        teardown.push(() => keeper.stop());
+      } else {
+        actorHost.serveAllShards();
+      }
+    }
+
+    const shouldSeed = options.seedDemo ?? (config.ECOURT_SEED_DEMO === 'always' || (config.ECOURT_SEED_DEMO === 'auto' && isEmbedded(config)));
+    let demo: DemoSeedResult | undefined;
+    if (shouldSeed && role === 'all') {
+      demo = await seedDemoIfEmpty({ database, cipher, actors, config, logger });
+    }
+
+    let hub: RunningHub | undefined;
+    if (role === 'all' || role === 'hub') {
+      const runningHub = await startHub({
+        config,
+        logger,
+        database,
+        bus,
+        actors,
+        cipher,
+        sessionSecret: secrets.sessionSecret,
+        staticDir: options.staticDir ?? DEFAULT_STATIC_DIR,
+      });
+      hub = runningHub;
+      teardown.push(() => runningHub.close());
+    }
+
+    logger.info('node ready', { role, url: hub?.url, database: database.dialect, bus: config.NATS_URL ? 'nats' : 'in-process' });
+    return { config, role, nodeId, logger, secrets, cipher, database, bus, actors, host, hub, demo, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,213 @@
+// The database schema (drizzle pg-core): courts, accounts, cases and their parties and hearings,
+// documents, the audit log, and the actor journal with its snapshots. Migrations are generated from it.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { ROLES } from '../platform/roles.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
+
+/** 法院: the platform serves every court of a city. `code` is the court's code in case numbers ('京0105'). */
+export const courts = pgTable('courts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique('courts_code_unique'),
+  name: text('name').notNull(),
+  nameEn: text('name_en').notNull(),
+  region: text('region').notNull(),
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+  createdAt: createdAt(),
+});
+
+/** Platform accounts. Identifiers are sealed (AES-GCM); the blind index finds duplicate identities. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull().unique('users_username_unique'),
+    displayName: text('display_name').notNull(),
+    role: text('role').notNull(),
+    courtId: uuid('court_id').references(() => courts.id),
+    passwordHash: text('password_hash').notNull(),
+    idType: text('id_type'),
+    idNumberSealed: text('id_number_sealed'),
+    idNumberIndex: text('id_number_index').unique('users_id_number_index_unique'),
+    phoneSealed: text('phone_sealed'),
+    lawyerLicence: text('lawyer_licence'),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('users_role_check', sql`${t.role} in (${quoted(ROLES)})`),
+    index('users_court_idx').on(t.courtId),
+  ],
+);
+
+/** 案件: the read model of the case actor (written by its projection, never directly by handlers). */
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    courtId: uuid('court_id')
+      .notNull()
+      .references(() => courts.id),
+    caseNumber: text('case_number').unique('cases_case_number_unique'),
+    cause: text('cause').notNull(),
+    claims: text('claims').notNull(),
+    claimAmount: numeric('claim_amount', { precision: 16, scale: 2 }),
+    facts: text('facts').notNull().default(''),
+    state: text('state').notNull(),
+    filedBy: uuid('filed_by')
+      .notNull()
+      .references(() => users.id),
+    filedAt: timestamp('filed_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    lastSeq: integer('last_seq').notNull(),
+    rejectionReasons: jsonb('rejection_reasons').$type<string[]>(),
+    closingSummary: text('closing_summary'),
+  },
+  (t) => [
+    index('cases_court_filed_idx').on(t.courtId, t.filedAt),
+    index('cases_filed_by_idx').on(t.filedBy),
+  ],
+);
+
+export const PARTY_SIDES = ['plaintiff', 'defendant', 'third_party'] as const;
+export const PARTY_KINDS = ['person', 'organisation'] as const;
+
+/** 当事人 of a case, in filing order per side. */
+export const caseParties = pgTable(
+  'case_parties',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    side: text('side').notNull().$type<(typeof PARTY_SIDES)[number]>(),
+    ordinal: integer('ordinal').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull().$type<(typeof PARTY_KINDS)[number]>(),
+    userId: uuid('user_id').references(() => users.id),
+    idNumberSealed: text('id_number_sealed'),
+    phoneSealed: text('phone_sealed'),
+    address: text('address'),
+  },
+  (t) => [
+    check('case_parties_side_check', sql`${t.side} in (${quoted(PARTY_SIDES)})`),
+    check('case_parties_kind_check', sql`${t.kind} in (${quoted(PARTY_KINDS)})`),
+    index('case_parties_case_idx').on(t.caseId, t.side, t.ordinal),
+    index('case_parties_user_idx').on(t.userId),
+  ],
+);
+
+export const HEARING_STATES = ['scheduled', 'held', 'cancelled'] as const;
+
+/** 庭审 scheduled for a case. */
+export const hearings = pgTable(
+  'hearings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    courtroom: text('courtroom').notNull(),
+    state: text('state').notNull().default('scheduled').$type<(typeof HEARING_STATES)[number]>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('hearings_state_check', sql`${t.state} in (${quoted(HEARING_STATES)})`),
+    index('hearings_case_idx').on(t.caseId, t.startsAt),
+  ],
+);
+
+/** 文书 and other files of a case; the content lives in the blob store under blob_key. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    sha256: text('sha256').notNull(),
+    blobKey: text('blob_key'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('documents_case_idx').on(t.caseId, t.createdAt)],
+);
+
+/** Append-only audit log. `detail` never holds personal identifiers in clear. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: text('subject_id').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectKind, t.subjectId, t.id)],
+);
+
+/**
+ * The actors' event journal. `context` is the actor's context after the event, kept so a
+ * reader (projection replay, rehydration) gets the whole JournalRecord back.
+ */
+export const actorJournal = pgTable(
+  'actor_journal',
+  {
+    kind: text('kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    seq: integer('seq').notNull(),
+    event: jsonb('event').$type<{ type: string } & Record<string, unknown>>().notNull(),
+    state: text('state').notNull(),
+    context: jsonb('context').$type<Record<string, unknown>>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'actor_journal_pk', columns: [t.kind, t.actorId, t.seq] })],
+);
+
+/** Latest snapshot per actor, so rehydration replays only the tail of the journal. */
+export const actorSnapshots = pgTable(
+  'actor_snapshots',
+  {
+    kind: text('kind').notNull(),
+    actorId: text('actor_id').notNull(),
+    seq: integer('seq').notNull(),
+    state: jsonb('state').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'actor_snapshots_pk', columns: [t.kind, t.actorId] })],
+);
+
+/** Per court, year and case type (民初, 民终 …): the last number handed out. */
+export const caseNumberSequences = pgTable(
+  'case_number_sequences',
+  {
+    courtId: uuid('court_id')
+      .notNull()
+      .references(() => courts.id),
+    year: integer('year').notNull(),
+    typeCode: text('type_code').notNull(),
+    lastValue: integer('last_value').notNull(),
+  },
+  (t) => [primaryKey({ name: 'case_number_sequences_pk', columns: [t.courtId, t.year, t.typeCode] })],
+);

@@ -1,0 +1,11 @@
+import { openDatabase } from './database.ts';
+import { migrateDatabase } from './migrate.ts';
+import { sql } from 'drizzle-orm';
+let t=Date.now();
+const d = await openDatabase({ inMemory: true });
+console.log('open', Date.now()-t); t=Date.now();
+await migrateDatabase(d); await migrateDatabase(d);
+console.log('mig', Date.now()-t);
+const r:any = await d.db.execute(sql`select count(*) from drizzle.__drizzle_migrations`);
+console.log(r.rows, await d.ping());
+await d.close();
