@@ -9,6 +9,11 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
+  resolve: {
+    // Lit ships a development build under the "development" condition, which Vite picks whenever
+    // NODE_ENV is not "production" (e.g. a build started from vitest). Courts always get production.
+    conditions: ['module', 'browser', 'production'],
+  },
   logLevel: 'warn',
   build: {
     outDir: 'dist',

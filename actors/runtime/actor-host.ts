@@ -1,0 +1,466 @@
+// Hosts the live actors of one node: loads an actor from its journal on its first command,
+// runs each actor's commands one at a time, journals every accepted event through the group
+// commit and answers only once the event is durable; serves shards over the bus, snapshots,
+// and passivates idle actors.
+import { createActor, type AnyActor, type StateValue } from 'xstate';
+import { AppError, type ErrorCode } from '../../platform/errors.ts';
+import { silentLogger, type Logger } from '../../platform/logger.ts';
+import type { Bus, BusSubscription } from '../bus/bus.ts';
+import { subjects } from '../bus/subjects.ts';
+import { CommandRefusedError, type ActorView, type AnyActorBehaviour } from './actor-behaviour.ts';
+import { commandEnvelope } from './command-envelope.ts';
+import { JournalWriter } from './journal-writer.ts';
+import { shardOf } from './shards.ts';
+import {
+  actorAddress,
+  JournalConflictError,
+  type ActorJournal,
+  type ActorRef,
+  type CommandReply,
+  type DomainEvent,
+  type InspectionEvent,
+  type JournalRecord,
+} from './types.ts';
+
+export interface ActorHostOptions {
+  nodeId: string;
+  journal: ActorJournal;
+  bus: Bus;
+  behaviours: readonly AnyActorBehaviour[];
+  logger?: Logger;
+  shardCount: number;
+  /** Save a snapshot after this many events of one actor. */
+  snapshotEvery?: number;
+  /** Stop an actor that received no command for this long. */
+  idleMs?: number;
+  groupCommit?: { maxBatch?: number; maxDelayMs?: number };
+}
+
+export interface ActorHostStats {
+  liveActors: number;
+  pendingRecords: number;
+  commits: number;
+  records: number;
+}
+
+type Command = { type: string } & Record<string, unknown>;
+
+interface Mail {
+  command: Command;
+  resolve: (reply: CommandReply) => void;
+}
+
+/** One actor's place in the host, from its first command until it is passivated. */
+interface LiveActor {
+  ref: ActorRef;
+  address: string;
+  shard: number;
+  behaviour: AnyActorBehaviour;
+  /** The running XState actor; null until loaded, and again after it was dropped. */
+  actor: AnyActor | null;
+  /** Last journalled sequence number (0: never existed). */
+  seq: number;
+  snapshotSeq: number;
+  mailbox: Mail[];
+  /** The loop working through the mailbox, while there is one. */
+  running: Promise<void> | null;
+  lastActive: number;
+  /** Set by the actor's error observer: its state can no longer be trusted. */
+  failed: boolean;
+  /**
+   * Never loaded by this host: a creation command (FILE) may start it blank without reading the
+   * journal, since ids of new actors are fresh. If the id did exist, the commit of #1 conflicts
+   * and the command is run again on the loaded actor. (Sound as long as journals keep record #1.)
+   */
+  unseen: boolean;
+}
+
+/** The state value as one name: 'heard', 'review.waiting', parallel regions joined by ','. */
+export function flatStateName(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value)
+    .map(([key, inner]) => (inner === undefined || (typeof inner === 'object' && Object.keys(inner).length === 0) ? key : `${key}.${flatStateName(inner)}`))
+    .join(',');
+}
+
+const refusal = (code: ErrorCode, message: string, details?: unknown): CommandReply => ({
+  ok: false,
+  error: { code, message, ...(details === undefined ? {} : { details }) },
+});
+
+class ActorLoadError extends Error {
+  constructor(ref: ActorRef, reason: string, options?: { cause?: unknown }) {
+    super(`cannot load ${actorAddress(ref)}: ${reason}`, options);
+    this.name = 'ActorLoadError';
+  }
+}
+
+export class ActorHost {
+  readonly nodeId: string;
+  private readonly journal: ActorJournal;
+  private readonly bus: Bus;
+  private readonly behaviours = new Map<string, AnyActorBehaviour>();
+  private readonly log: Logger;
+  private readonly shardCount: number;
+  private readonly snapshotEvery: number;
+  private readonly idleMs: number;
+  private readonly writer: JournalWriter;
+  private readonly live = new Map<string, LiveActor>();
+  private readonly served = new Map<string, BusSubscription>();
+  private readonly pendingSnapshots = new Set<Promise<void>>();
+  private sweepTimer: ReturnType<typeof setInterval> | null = null;
+  private stopping = false;
+
+  constructor(options: ActorHostOptions) {
+    this.nodeId = options.nodeId;
+    this.journal = options.journal;
+    this.bus = options.bus;
+    for (const behaviour of options.behaviours) this.behaviours.set(behaviour.kind, behaviour);
+    this.log = (options.logger ?? silentLogger).child({ component: 'actor-host', node: options.nodeId });
+    if (!Number.isInteger(options.shardCount) || options.shardCount < 1) throw new RangeError('shardCount must be a positive integer');
+    this.shardCount = options.shardCount;
+    this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 100);
+    this.idleMs = Math.max(1, options.idleMs ?? 60_000);
+    this.writer = new JournalWriter(this.journal, options.groupCommit);
+  }
+
+  /** Runs one command on an actor of this node; resolves once its event is durable (or it was refused). */
+  handle(ref: ActorRef, rawCommand: unknown): Promise<CommandReply> {
+    if (this.stopping) return Promise.resolve(refusal('ACTOR_UNAVAILABLE', 'this node is shutting down'));
+    const behaviour = this.behaviours.get(ref.kind);
+    if (!behaviour) return Promise.resolve(refusal('NOT_FOUND', `no actor kind ${JSON.stringify(ref.kind)}`));
+    const parsed = behaviour.commandSchema.safeParse(rawCommand);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+      return Promise.resolve(refusal('VALIDATION_FAILED', 'the command is not valid', details));
+    }
+    const entry = this.entryFor(ref, behaviour);
+    return new Promise<CommandReply>((resolve) => {
+      entry.mailbox.push({ command: parsed.data as Command, resolve });
+      if (!entry.running) entry.running = this.runMailbox(entry);
+    });
+  }
+
+  /** Answers commands for one shard of a kind arriving over the bus. */
+  serveShard(kind: string, shard: number): void {
+    if (this.stopping) throw new AppError('ACTOR_UNAVAILABLE', 'this node is shutting down');
+    if (!this.behaviours.has(kind)) throw new RangeError(`no actor kind ${JSON.stringify(kind)}`);
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.shardCount) throw new RangeError(`no shard ${shard}`);
+    const key = `${kind}:${shard}`;
+    if (this.served.has(key)) return;
+    const subscription = this.bus.serve(
+      subjects.actorCommand(kind, shard),
+      (payload) => this.handleFromBus(kind, shard, payload),
+      { queue: 'ecourt-actors' },
+    );
+    this.served.set(key, subscription);
+  }
+
+  /** Stops serving a shard and passivates its actors once their commands are done (the lease may then move). */
+  async releaseShard(kind: string, shard: number): Promise<void> {
+    const key = `${kind}:${shard}`;
+    this.served.get(key)?.unsubscribe();
+    this.served.delete(key);
+    const leaving = [...this.live.values()].filter((entry) => entry.ref.kind === kind && entry.shard === shard);
+    await Promise.all(leaving.map((entry) => this.passivateWhenIdle(entry, () => !this.served.has(key))));
+  }
+
+  /** Embedded mode: this node serves every shard of every kind. */
+  serveAllShards(): void {
+    for (const kind of this.behaviours.keys()) {
+      for (let shard = 0; shard < this.shardCount; shard++) this.serveShard(kind, shard);
+    }
+  }
+
+  isServing(kind: string, shard: number): boolean {
+    return this.served.has(`${kind}:${shard}`);
+  }
+
+  stats(): ActorHostStats {
+    const { pendingRecords, commits, records } = this.writer.stats();
+    return { liveActors: this.live.size, pendingRecords, commits, records };
+  }
+
+  /** Commits everything queued so far (e.g. before answering a health probe on shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Shutdown: stop taking commands, finish and commit the ones in flight, stop every actor and timer. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const subscription of this.served.values()) subscription.unsubscribe();
+    this.served.clear();
+    // From here the writer commits without a timer, so mailboxes drain even under fake timers.
+    await this.writer.close();
+    while (true) {
+      const running = [...this.live.values()].map((entry) => entry.running).filter((p): p is Promise<void> => p !== null);
+      if (running.length === 0) break;
+      await Promise.all(running);
+    }
+    await this.writer.flush();
+    while (this.pendingSnapshots.size > 0) await Promise.all([...this.pendingSnapshots]);
+    for (const entry of this.live.values()) entry.actor?.stop();
+    this.live.clear();
+    this.stopSweep();
+  }
+
+  private async handleFromBus(kind: string, shard: number, payload: unknown): Promise<CommandReply> {
+    const envelope = commandEnvelope.safeParse(payload);
+    if (!envelope.success) return refusal('PROTOCOL_ERROR', 'not a command envelope');
+    const { id, command } = envelope.data;
+    // A sender with another shard count, or a shard released a moment ago: not ours to answer.
+    if (shardOf(id, this.shardCount) !== shard || !this.served.has(`${kind}:${shard}`)) {
+      return refusal('ACTOR_UNAVAILABLE', 'this node does not serve that actor now');
+    }
+    return this.handle({ kind, id }, command);
+  }
+
+  private entryFor(ref: ActorRef, behaviour: AnyActorBehaviour): LiveActor {
+    const address = actorAddress(ref);
+    let entry = this.live.get(address);
+    if (!entry) {
+      entry = {
+        ref: { kind: ref.kind, id: ref.id },
+        address,
+        shard: shardOf(ref.id, this.shardCount),
+        behaviour,
+        actor: null,
+        seq: 0,
+        snapshotSeq: 0,
+        mailbox: [],
+        running: null,
+        lastActive: Date.now(),
+        failed: false,
+        unseen: true,
+      };
+      this.live.set(address, entry);
+      this.startSweep();
+    }
+    return entry;
+  }
+
+  private async runMailbox(entry: LiveActor): Promise<void> {
+    try {
+      for (let mail = entry.mailbox.shift(); mail; mail = entry.mailbox.shift()) {
+        let reply: CommandReply;
+        try {
+          reply = await this.process(entry, mail.command);
+        } catch (error) {
+          this.log.error('command failed', { actor: entry.address, command: mail.command.type, error });
+          this.drop(entry);
+          reply = refusal('INTERNAL', 'the command could not be processed');
+        }
+        mail.resolve(reply);
+      }
+    } finally {
+      entry.running = null;
+      entry.lastActive = Date.now();
+      // An id that never existed (e.g. a NOT_FOUND probe) must not occupy memory.
+      if (entry.seq === 0 && entry.mailbox.length === 0 && this.live.get(entry.address) === entry) this.evict(entry);
+    }
+  }
+
+  private async process(entry: LiveActor, command: Command): Promise<CommandReply> {
+    const { behaviour, ref } = entry;
+    const optimistic = !entry.actor && entry.unseen && behaviour.creationCommands.includes(command.type);
+    if (optimistic) {
+      entry.actor = this.startActor(entry, undefined);
+      entry.seq = 0;
+      entry.snapshotSeq = 0;
+    } else if (!entry.actor) {
+      try {
+        await this.load(entry);
+      } catch (error) {
+        this.log.error('actor load failed', { actor: entry.address, error });
+        return refusal('INTERNAL', `${behaviour.notFoundName} could not be loaded`);
+      }
+    }
+    const actor = entry.actor!;
+    if (entry.seq === 0 && !behaviour.creationCommands.includes(command.type)) {
+      return refusal('NOT_FOUND', `${behaviour.notFoundName} not found`);
+    }
+    const before = actor.getSnapshot();
+    const state = flatStateName(before.value);
+    const view: ActorView = {
+      state,
+      context: before.context,
+      seq: entry.seq,
+      can: (event) => before.status === 'active' && before.can(event),
+    };
+    const now = new Date();
+    let event: Command;
+    try {
+      event = (await behaviour.toEvent(command, view, { ref, now })) as Command;
+    } catch (error) {
+      if (error instanceof CommandRefusedError || error instanceof AppError) {
+        const details = error.details;
+        return refusal(error.code, error.message, details);
+      }
+      throw error;
+    }
+    // The actor may have been dropped (stop) while toEvent awaited; never apply to a stale one.
+    if (entry.actor !== actor || entry.failed) throw new ActorLoadError(ref, 'the actor changed while preparing the event');
+    const current = actor.getSnapshot();
+    if (current.status !== 'active' || !current.can(event)) {
+      return refusal(behaviour.refusalCode, `${command.type} is not allowed in state ${state}`, { state, command: command.type });
+    }
+    actor.send(event);
+    const after = actor.getSnapshot();
+    if (entry.failed || after.status === 'error') throw new ActorLoadError(ref, `the machine failed on ${event.type}`, { cause: after.error });
+    const record: JournalRecord = {
+      kind: ref.kind,
+      id: ref.id,
+      seq: entry.seq + 1,
+      event,
+      state: flatStateName(after.value),
+      context: after.context as Record<string, unknown>,
+      at: now.toISOString(),
+    };
+    try {
+      await this.writer.append(record);
+    } catch (error) {
+      // The event is applied in memory but not stored: this actor's memory is now wrong.
+      this.drop(entry);
+      entry.unseen = false;
+      if (error instanceof JournalConflictError && optimistic && record.seq === 1) {
+        // The id existed after all: answer from the real actor (usually "not allowed in this state").
+        return this.process(entry, command);
+      }
+      if (error instanceof JournalConflictError) {
+        this.log.warn('journal conflict; actor dropped', { actor: entry.address, seq: record.seq });
+        return refusal('CONFLICT', `${behaviour.notFoundName} was changed elsewhere; try again`);
+      }
+      this.log.error('journal commit failed; actor dropped', { actor: entry.address, seq: record.seq, error });
+      return refusal('INTERNAL', 'the event could not be stored');
+    }
+    entry.seq = record.seq;
+    entry.unseen = false;
+    this.afterCommit(entry, record);
+    return { ok: true, seq: record.seq, state: record.state, context: record.context };
+  }
+
+  /** Rebuilds an actor from its latest snapshot and the journal records after it. */
+  private async load(entry: LiveActor): Promise<void> {
+    const { ref, behaviour } = entry;
+    const { snapshot, records } = await this.journal.load(ref);
+    const actor = this.startActor(entry, snapshot?.state);
+    let seq = snapshot?.seq ?? 0;
+    for (const record of records) {
+      if (record.seq !== seq + 1) {
+        actor.stop();
+        throw new ActorLoadError(ref, `journal gap: expected #${seq + 1}, found #${record.seq}`);
+      }
+      actor.send(record.event);
+      seq = record.seq;
+    }
+    if (entry.failed || actor.getSnapshot().status === 'error') {
+      actor.stop();
+      throw new ActorLoadError(ref, 'replay failed');
+    }
+    const last = records.at(-1);
+    if (last && flatStateName(actor.getSnapshot().value) !== last.state) {
+      this.log.warn('replayed state differs from the journal', { actor: entry.address, journal: last.state, replayed: flatStateName(actor.getSnapshot().value) });
+    }
+    entry.actor = actor;
+    entry.seq = seq;
+    entry.snapshotSeq = snapshot?.seq ?? 0;
+    entry.unseen = false;
+  }
+
+  /** Creates and starts the XState actor, blank or from a persisted snapshot, watching for its errors. */
+  private startActor(entry: LiveActor, persisted: unknown): AnyActor {
+    const input = entry.behaviour.input(entry.ref);
+    const actor = createActor(entry.behaviour.machine, persisted === undefined ? { input } : { snapshot: persisted as never, input });
+    entry.failed = false;
+    actor.subscribe({
+      error: (error) => {
+        // Never let a machine error escape (XState would rethrow it and end the process).
+        entry.failed = true;
+        this.log.error('actor failed', { actor: entry.address, error });
+      },
+    });
+    actor.start();
+    return actor;
+  }
+
+  private afterCommit(entry: LiveActor, record: JournalRecord): void {
+    const { ref, behaviour } = entry;
+    const inspection: InspectionEvent = {
+      actor: { kind: ref.kind, id: ref.id },
+      state: record.state,
+      eventType: record.event.type,
+      seq: record.seq,
+      at: record.at,
+      node: this.nodeId,
+    };
+    const domainEvent: DomainEvent = {
+      kind: ref.kind,
+      id: ref.id,
+      seq: record.seq,
+      type: record.event.type,
+      state: record.state,
+      at: record.at,
+      summary: behaviour.summary(record.context),
+    };
+    try {
+      this.bus.publish(subjects.inspection(ref.kind, ref.id), inspection);
+      this.bus.publishDurable(subjects.actorEvent(ref.kind, ref.id), domainEvent).catch((error: unknown) => {
+        this.log.error('domain event not published', { actor: entry.address, seq: record.seq, error });
+      });
+    } catch (error) {
+      this.log.error('events not published', { actor: entry.address, seq: record.seq, error });
+    }
+    if (record.seq - entry.snapshotSeq >= this.snapshotEvery && entry.actor) {
+      entry.snapshotSeq = record.seq;
+      const state = entry.actor.getPersistedSnapshot();
+      const saving: Promise<void> = this.journal
+        .saveSnapshot(ref, { seq: record.seq, state })
+        .catch((error: unknown) => this.log.warn('snapshot not saved', { actor: entry.address, seq: record.seq, error }))
+        .finally(() => this.pendingSnapshots.delete(saving));
+      this.pendingSnapshots.add(saving);
+    }
+  }
+
+  /** Forgets the in-memory actor; its next command rehydrates it from the journal. */
+  private drop(entry: LiveActor): void {
+    entry.actor?.stop();
+    entry.actor = null;
+    entry.failed = false;
+  }
+
+  private evict(entry: LiveActor): void {
+    entry.actor?.stop();
+    entry.actor = null;
+    this.live.delete(entry.address);
+    if (this.live.size === 0) this.stopSweep();
+  }
+
+  /** Waits for the actor's mailbox to empty, then passivates it unless `stillLeaving()` turned false. */
+  private async passivateWhenIdle(entry: LiveActor, stillLeaving: () => boolean): Promise<void> {
+    while (entry.running) await entry.running;
+    if (stillLeaving() && this.live.get(entry.address) === entry && !entry.running) this.evict(entry);
+  }
+
+  // One coarse sweep instead of a timer per actor: an actor lives between idleMs and 1.25 × idleMs.
+  private startSweep(): void {
+    if (this.sweepTimer || this.stopping) return;
+    this.sweepTimer = setInterval(() => this.sweep(), Math.max(1, Math.floor(this.idleMs / 4)));
+    this.sweepTimer.unref?.();
+  }
+
+  private stopSweep(): void {
+    if (this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+    }
+  }
+
+  private sweep(): void {
+    const idleSince = Date.now() - this.idleMs;
+    for (const entry of this.live.values()) {
+      if (!entry.running && entry.mailbox.length === 0 && entry.lastActive <= idleSince) this.evict(entry);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+// The payload of a command request on subjects.actorCommand(kind, shard): the actor's id
+// (the kind is in the subject) and the command itself, validated by the actor's own schema.
+import { z } from 'zod';
+
+export const COMMAND_ENVELOPE_VERSION = 1;
+
+export const commandEnvelope = z.object({
+  v: z.literal(COMMAND_ENVELOPE_VERSION),
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'actor id must be a safe subject token'),
+  command: z.looseObject({ type: z.string().min(1) }),
+});
+export type CommandEnvelope = z.infer<typeof commandEnvelope>;

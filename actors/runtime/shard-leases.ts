@@ -1,0 +1,151 @@
+// Shard ownership as leases in JetStream KV: one key per (kind, shard) naming its owner node,
+// kept alive by compare-and-set renewals, plus one key per live node. Both buckets expire
+// entries after the lease TTL, so a dead node's leases and membership vanish on their own.
+import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
+import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { z } from 'zod';
+import { buckets } from '../bus/subjects.ts';
+
+export interface ShardUnit {
+  kind: string;
+  shard: number;
+}
+
+export interface HeldLease extends ShardUnit {
+  /** KV revision of our latest write; the next renewal must match it. */
+  revision: number;
+}
+
+/** Why a lease write failed: someone else holds/changed it, or the server didn't answer. */
+export class LeaseLostError extends Error {
+  constructor(readonly unit: ShardUnit, readonly reason: 'taken' | 'unconfirmed', options?: { cause?: unknown }) {
+    super(`lease ${unit.kind}/${unit.shard} ${reason === 'taken' ? 'is held by another node' : 'could not be confirmed'}`, options);
+    this.name = 'LeaseLostError';
+  }
+}
+
+const leaseValue = z.object({ v: z.literal(1), node: z.string().min(1), at: z.iso.datetime() });
+const nodeValue = z.object({ v: z.literal(1), node: z.string().min(1), at: z.iso.datetime() });
+
+const encodeOwner = (node: string) => JSON.stringify({ v: 1, node, at: new Date().toISOString() });
+
+export const leaseKey = (unit: ShardUnit): string => `${unit.kind}.${unit.shard}`;
+
+export function parseLeaseKey(key: string): ShardUnit | null {
+  const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(key);
+  return match ? { kind: match[1]!, shard: Number(match[2]) } : null;
+}
+
+/** A KV "wrong last sequence" answer: the compare-and-set failed, somebody else wrote the key. */
+function isCasFailure(error: unknown): boolean {
+  return (
+    error instanceof JetStreamApiError &&
+    (error.code === JetStreamApiCodes.StreamWrongLastSequence || error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
+  );
+}
+
+export interface ShardLeases {
+  readonly ttlMs: number;
+  /** Takes a free lease. Null when another node holds it. */
+  claim(unit: ShardUnit, node: string): Promise<HeldLease | null>;
+  /** Renews a held lease by compare-and-set; throws LeaseLostError when it is no longer ours. */
+  renew(lease: HeldLease, node: string, timeoutMs: number): Promise<HeldLease>;
+  /** Gives a lease back so another node can take it at once (only if still ours). */
+  release(lease: HeldLease): Promise<void>;
+  /** Current owner of a lease, if any. */
+  owner(unit: ShardUnit): Promise<{ node: string; revision: number } | null>;
+  /** Keys of all leases currently held by anyone. */
+  heldKeys(): Promise<Set<string>>;
+  /** Records that a node is alive (for one TTL). */
+  heartbeat(node: string): Promise<void>;
+  leave(node: string): Promise<void>;
+  liveNodes(): Promise<string[]>;
+  /** Calls back on lease releases and node arrivals/departures, so keepers rebalance at once. */
+  watchChanges(onChange: (what: { bucket: 'leases' | 'nodes'; key: string; operation: string }) => void): Promise<() => Promise<void>>;
+}
+
+async function collectKeys(kv: KV): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of await kv.keys()) keys.push(key);
+  return keys;
+}
+
+export async function openShardLeases(options: { connection: NatsConnection; namespace: string; ttlMs: number }): Promise<ShardLeases> {
+  const { connection, namespace, ttlMs } = options;
+  const kvm = new Kvm(connection);
+  // history 1: only the current owner matters; ttl: an unrenewed entry disappears.
+  const leases = await kvm.create(`${buckets.shardLeases}_${namespace}`, { history: 1, ttl: ttlMs });
+  const nodes = await kvm.create(`${buckets.nodes}_${namespace}`, { history: 1, ttl: ttlMs });
+
+  return {
+    ttlMs,
+
+    async claim(unit, node) {
+      try {
+        const revision = await leases.create(leaseKey(unit), encodeOwner(node));
+        return { ...unit, revision };
+      } catch (error) {
+        if (isCasFailure(error)) return null;
+        throw error;
+      }
+    },
+
+    async renew(lease, node, timeoutMs) {
+      try {
+        const revision = await leases.update(leaseKey(lease), encodeOwner(node), lease.revision, timeoutMs);
+        return { ...lease, revision };
+      } catch (error) {
+        throw new LeaseLostError(lease, isCasFailure(error) ? 'taken' : 'unconfirmed', { cause: error });
+      }
+    },
+
+    async release(lease) {
+      try {
+        await leases.delete(leaseKey(lease), { previousSeq: lease.revision });
+      } catch (error) {
+        // Already changed by someone else: it is not ours to delete any more.
+        if (!isCasFailure(error)) throw error;
+      }
+    },
+
+    async owner(unit) {
+      const entry = await leases.get(leaseKey(unit));
+      if (!entry || entry.operation !== 'PUT') return null;
+      const parsed = leaseValue.safeParse(entry.json());
+      return parsed.success ? { node: parsed.data.node, revision: entry.revision } : null;
+    },
+
+    async heldKeys() {
+      return new Set(await collectKeys(leases));
+    },
+
+    async heartbeat(node) {
+      await nodes.put(node, JSON.stringify({ v: 1, node, at: new Date().toISOString() } satisfies z.infer<typeof nodeValue>));
+    },
+
+    async leave(node) {
+      await nodes.delete(node);
+    },
+
+    async liveNodes() {
+      return (await collectKeys(nodes)).sort();
+    },
+
+    async watchChanges(onChange) {
+      const watches = await Promise.all([
+        leases.watch({ include: KvWatchInclude.UpdatesOnly }),
+        nodes.watch({ include: KvWatchInclude.UpdatesOnly }),
+      ]);
+      const loops = watches.map(async (watch, index) => {
+        for await (const entry of watch) {
+          onChange({ bucket: index === 0 ? 'leases' : 'nodes', key: entry.key, operation: entry.operation });
+        }
+      });
+      return async () => {
+        for (const watch of watches) watch.stop();
+        await Promise.allSettled(loops);
+      };
+    },
+  };
+}

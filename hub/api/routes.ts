@@ -1,0 +1,34 @@
+// Every HTTP route of the hub, in one list: what is mounted is what the OpenAPI document shows.
+import type { AnyRoute } from '../http/route.ts';
+import { buildOpenApiDocument } from '../http/openapi.ts';
+import { healthRoute } from './health-route.ts';
+import { loginRoute, meRoute } from './auth-routes.ts';
+import { listCourtsRoute } from './court-routes.ts';
+import { fileCaseRoute, getCaseRoute, listCasesRoute, sendCaseCommandRoute } from './case-routes.ts';
+import { listHearingsRoute } from './hearing-routes.ts';
+import { createOpenApiRoute } from './openapi-route.ts';
+
+export function hubRoutes(): AnyRoute[] {
+  let document: Record<string, unknown> | undefined;
+  const routes: AnyRoute[] = [
+    healthRoute,
+    loginRoute,
+    meRoute,
+    listCourtsRoute,
+    listCasesRoute,
+    fileCaseRoute,
+    getCaseRoute,
+    sendCaseCommandRoute,
+    listHearingsRoute,
+    createOpenApiRoute(() => (document ??= openApiDocument(routes))),
+  ];
+  return routes;
+}
+
+export function openApiDocument(routes: readonly AnyRoute[]): Record<string, unknown> {
+  return buildOpenApiDocument(routes, {
+    title: 'ecourt API',
+    version: '1.0.0',
+    description: 'Online litigation platform of a people’s court. Errors are always { error: { code, message, details? } }.',
+  });
+}

@@ -1,0 +1,41 @@
+// Every path the hub serves is built here. Route patterns use uWS's ":name" parameters; the
+// OpenAPI document and clients get theirs from the same strings.
+
+export const API_PREFIX = '/api/v1';
+
+export const paths = {
+  healthz: '/healthz',
+  openapi: `${API_PREFIX}/openapi.json`,
+  login: `${API_PREFIX}/auth/login`,
+  me: `${API_PREFIX}/me`,
+  courts: `${API_PREFIX}/courts`,
+  cases: `${API_PREFIX}/cases`,
+  caseDetail: `${API_PREFIX}/cases/:caseId`,
+  caseCommands: `${API_PREFIX}/cases/:caseId/commands`,
+  hearings: `${API_PREFIX}/hearings`,
+  /** The realtime WebSocket (case events). */
+  realtime: '/rt',
+} as const;
+
+const PARAMETER = /:([A-Za-z][A-Za-z0-9_]*)/g;
+
+/** Parameter names of a pattern, in the order uWS's getParameter(index) returns them. */
+export function pathParameterNames(pattern: string): string[] {
+  return [...pattern.matchAll(PARAMETER)].map((match) => match[1] as string);
+}
+
+/** "/api/v1/cases/:caseId" → "/api/v1/cases/{caseId}" (OpenAPI templating). */
+export function openApiPath(pattern: string): string {
+  return pattern.replace(PARAMETER, '{$1}');
+}
+
+/** Fills a pattern's parameters (URL-encoded): fillPath(paths.caseDetail, { caseId }). */
+export function fillPath(pattern: string, values: Record<string, string>): string {
+  return pattern.replace(PARAMETER, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${pattern}`);
+    return encodeURIComponent(value);
+  });
+}
+
+export const isApiPath = (url: string): boolean => url === API_PREFIX || url.startsWith(`${API_PREFIX}/`);

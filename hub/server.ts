@@ -1,0 +1,97 @@
+// Starts the hub: one uWS app serving the HTTP API (/api/v1, /healthz), the /rt realtime
+// WebSocket and the static site, on config.HOST:PORT (PORT 0 picks a free port).
+import type { us_listen_socket } from 'uWebSockets.js';
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { PersonalDataCipher } from '../platform/personal-data.ts';
+import type { Database } from '../storage/database.ts';
+import type { Bus } from '../actors/bus/bus.ts';
+import type { ActorClient } from '../actors/runtime/types.ts';
+import { isCaseMember } from '../storage/cases/is-case-member.ts';
+import { loadNativeUws } from './uws.ts';
+import { LoginRateLimit } from './auth/login-rate-limit.ts';
+import { hubRoutes } from './api/routes.ts';
+import { mountRoutes } from './http/router.ts';
+import { mountStaticFiles } from './http/static-files.ts';
+import { paths } from './http/paths.ts';
+import { RealtimeChannel } from './realtime/channel.ts';
+import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
+import type { HubServices } from './services.ts';
+
+export interface HubDeps {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  bus: Bus;
+  actors: ActorClient;
+  cipher: PersonalDataCipher;
+  sessionSecret: Buffer;
+  staticDir: string;
+}
+
+export interface RunningHub {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export class HubListenError extends Error {
+  constructor(host: string, port: number) {
+    super(`the hub could not listen on ${host}:${port} (address in use or not available)`);
+    this.name = 'HubListenError';
+  }
+}
+
+export async function startHub(deps: HubDeps): Promise<RunningHub> {
+  const uws = loadNativeUws();
+  const logger = deps.logger.child({ component: 'hub' });
+  const services: HubServices = {
+    config: deps.config,
+    logger,
+    database: deps.database,
+    bus: deps.bus,
+    actors: deps.actors,
+    cipher: deps.cipher,
+    sessionSecret: deps.sessionSecret,
+    loginRateLimit: new LoginRateLimit(),
+  };
+
+  const realtime = new RealtimeChannel({
+    bus: deps.bus,
+    logger: logger.child({ component: 'realtime' }),
+    sessionSecret: deps.sessionSecret,
+    isCaseMember: (session, caseId) =>
+      isCaseMember({ db: deps.database.db, caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } }),
+  });
+
+  const app = uws.App();
+  mountRoutes(app, hubRoutes(), services);
+  mountRealtimeEndpoint(app, uws, paths.realtime, realtime);
+  // Last: the static site and the coded 404 for everything else (uWS prefers exact routes anyway).
+  mountStaticFiles(app, { staticDir: deps.staticDir, logger });
+
+  const { HOST: host, PORT: requestedPort } = deps.config;
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(host, requestedPort, (socket) => (socket ? resolve(socket) : reject(new HubListenError(host, requestedPort))));
+  });
+  const port = uws.us_socket_local_port(listenSocket as never);
+  realtime.start();
+
+  // A wildcard bind is reached through loopback from this machine.
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  logger.info('hub listening', { url });
+
+  let closed = false;
+  return {
+    port,
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      realtime.stop();
+      uws.us_listen_socket_close(listenSocket);
+      logger.info('hub closed', { url });
+    },
+  };
+}

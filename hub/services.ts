@@ -1,0 +1,19 @@
+// What route handlers and the realtime channel may use: the node's parts, handed in by startHub.
+import type { Config } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { PersonalDataCipher } from '../platform/personal-data.ts';
+import type { Database } from '../storage/database.ts';
+import type { Bus } from '../actors/bus/bus.ts';
+import type { ActorClient } from '../actors/runtime/types.ts';
+import type { LoginRateLimit } from './auth/login-rate-limit.ts';
+
+export interface HubServices {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  bus: Bus;
+  actors: ActorClient;
+  cipher: PersonalDataCipher;
+  sessionSecret: Buffer;
+  loginRateLimit: LoginRateLimit;
+}

@@ -1,0 +1,328 @@
+// Projects the case actor's journal into the read tables (cases, case_parties, hearings) and the
+// audit log. Batched: one insert per table and one state update for all cases of a commit.
+import { inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { JournalRecord } from '../../actors/runtime/types.ts';
+import type { Db } from '../database.ts';
+import { rowsOf } from '../batches.ts';
+import { insertManySql, jsonText } from '../insert-many.ts';
+import { caseParties, cases, hearings } from '../schema.ts';
+import { writeAudit, type AuditEntry } from '../audit/write-audit.ts';
+import type { Projection } from './sql-journal.ts';
+
+const by = z.object({ userId: z.string().nullable().optional(), role: z.string().nullable().optional() }).optional();
+
+/** A party as the actor journals it: identifiers already sealed. */
+const journalledParty = z.object({
+  name: z.string(),
+  kind: z.enum(['person', 'organisation']),
+  userId: z.string().nullable().optional(),
+  idNumberSealed: z.string().nullable().optional(),
+  phoneSealed: z.string().nullable().optional(),
+  address: z.string().nullable().optional(),
+});
+
+const fileEvent = z.object({
+  type: z.literal('FILE'),
+  by: z.object({ userId: z.string(), role: z.string() }),
+  filing: z.object({
+    courtId: z.string(),
+    cause: z.string(),
+    claims: z.string(),
+    claimAmount: z.string().nullable().optional(),
+    facts: z.string().optional(),
+    plaintiffs: z.array(journalledParty),
+    defendants: z.array(journalledParty),
+    thirdParties: z.array(journalledParty).optional(),
+  }),
+});
+const acceptEvent = z.object({ type: z.literal('ACCEPT'), caseNumber: z.string().min(1) });
+const rejectEvent = z.object({ type: z.literal('REJECT'), reasons: z.array(z.string()) });
+const scheduleEvent = z.object({ type: z.literal('SCHEDULE_HEARING'), hearingId: z.string(), startsAt: z.string(), courtroom: z.string() });
+const heldEvent = z.object({ type: z.literal('RECORD_HEARING_HELD'), hearingId: z.string() });
+const closingEvent = z.object({ type: z.enum(['ISSUE_JUDGMENT', 'SETTLE_BY_MEDIATION']), summary: z.string() });
+
+export class CaseProjectionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CaseProjectionError';
+  }
+}
+
+/** Fields of an event that may go into the audit detail: never personal identifiers. */
+const AUDITED_FIELDS = ['caseNumber', 'reasons', 'hearingId', 'startsAt', 'courtroom', 'summary', 'reason'] as const;
+
+interface CasePatch {
+  state: string;
+  updatedAt: string;
+  lastSeq: number;
+  caseNumber?: string;
+  rejectionReasons?: string[];
+  closingSummary?: string;
+}
+
+/** Rows as sent to unnest(): times as ISO strings, absent values as null. */
+interface NewCase {
+  id: string;
+  courtId: string;
+  caseNumber: string | null;
+  cause: string;
+  claims: string;
+  claimAmount: string | null;
+  facts: string;
+  state: string;
+  filedBy: string;
+  filedAt: string;
+  updatedAt: string;
+  lastSeq: number;
+  rejectionReasons: string[] | null;
+  closingSummary: string | null;
+}
+interface NewParty {
+  caseId: string;
+  side: string;
+  ordinal: number;
+  name: string;
+  kind: string;
+  userId: string | null;
+  idNumberSealed: string | null;
+  phoneSealed: string | null;
+  address: string | null;
+}
+interface NewHearing {
+  id: string;
+  caseId: string;
+  startsAt: string;
+  courtroom: string;
+  state: 'scheduled' | 'held';
+  createdAt: string;
+}
+
+export const caseProjection: Projection = async (tx, records) => {
+  const audit: AuditEntry[] = [];
+  const newCases = new Map<string, NewCase>();
+  const parties: NewParty[] = [];
+  const newHearings = new Map<string, NewHearing>();
+  const heldHearings = new Set<string>();
+  const patches = new Map<string, CasePatch>();
+
+  for (const record of records) {
+    const event = record.event;
+    const patch: CasePatch = patches.get(record.id) ?? { state: record.state, updatedAt: record.at, lastSeq: record.seq };
+    patch.state = record.state;
+    patch.updatedAt = record.at;
+    patch.lastSeq = record.seq;
+    patches.set(record.id, patch);
+
+    switch (event.type) {
+      case 'FILE': {
+        const { filing, by: filer } = parse(fileEvent, record);
+        newCases.set(record.id, {
+          id: record.id,
+          courtId: filing.courtId,
+          cause: filing.cause,
+          claims: filing.claims,
+          caseNumber: null,
+          claimAmount: filing.claimAmount ?? null,
+          facts: filing.facts ?? '',
+          state: record.state,
+          filedBy: filer.userId,
+          filedAt: record.at,
+          updatedAt: record.at,
+          lastSeq: record.seq,
+          rejectionReasons: null,
+          closingSummary: null,
+        });
+        const sides = [
+          ['plaintiff', filing.plaintiffs],
+          ['defendant', filing.defendants],
+          ['third_party', filing.thirdParties ?? []],
+        ] as const;
+        for (const [side, list] of sides) {
+          list.forEach((party, ordinal) =>
+            parties.push({
+              caseId: record.id,
+              side,
+              ordinal,
+              name: party.name,
+              kind: party.kind,
+              userId: party.userId ?? null,
+              idNumberSealed: party.idNumberSealed ?? null,
+              phoneSealed: party.phoneSealed ?? null,
+              address: party.address ?? null,
+            }),
+          );
+        }
+        break;
+      }
+      case 'ACCEPT':
+        patch.caseNumber = parse(acceptEvent, record).caseNumber;
+        break;
+      case 'REJECT':
+        patch.rejectionReasons = parse(rejectEvent, record).reasons;
+        break;
+      case 'SCHEDULE_HEARING': {
+        const hearing = parse(scheduleEvent, record);
+        newHearings.set(hearing.hearingId, {
+          id: hearing.hearingId,
+          caseId: record.id,
+          startsAt: hearing.startsAt,
+          courtroom: hearing.courtroom,
+          state: 'scheduled',
+          createdAt: record.at,
+        });
+        break;
+      }
+      case 'RECORD_HEARING_HELD': {
+        const { hearingId } = parse(heldEvent, record);
+        const scheduledNow = newHearings.get(hearingId);
+        if (scheduledNow) scheduledNow.state = 'held';
+        else heldHearings.add(hearingId);
+        break;
+      }
+      case 'ISSUE_JUDGMENT':
+      case 'SETTLE_BY_MEDIATION':
+        patch.closingSummary = parse(closingEvent, record).summary;
+        break;
+      default:
+        break;
+    }
+    audit.push(auditEntryOf(record));
+  }
+
+  await writeAudit(tx, audit);
+
+  // A case filed in this batch is inserted in its final state; the others get one update.
+  for (const [id, row] of newCases) {
+    const patch = patches.get(id)!;
+    Object.assign(row, {
+      state: patch.state,
+      updatedAt: patch.updatedAt,
+      lastSeq: patch.lastSeq,
+      caseNumber: patch.caseNumber ?? null,
+      rejectionReasons: patch.rejectionReasons ?? null,
+      closingSummary: patch.closingSummary ?? null,
+    });
+    patches.delete(id);
+  }
+  await insertCases(tx, [...newCases.values()]);
+  await insertParties(tx, parties);
+  await updateCases(tx, patches);
+  await insertHearings(tx, [...newHearings.values()]);
+  if (heldHearings.size > 0) {
+    const held = await tx
+      .update(hearings)
+      .set({ state: 'held' })
+      .where(inArray(hearings.id, [...heldHearings]))
+      .returning({ id: hearings.id });
+    if (held.length !== heldHearings.size) throw new CaseProjectionError('RECORD_HEARING_HELD names a hearing that was never scheduled');
+  }
+};
+
+async function insertCases(tx: Db, rows: NewCase[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(
+    insertManySql(cases, [
+      [cases.id, 'uuid', rows.map((r) => r.id)],
+      [cases.courtId, 'uuid', rows.map((r) => r.courtId)],
+      [cases.caseNumber, 'text', rows.map((r) => r.caseNumber)],
+      [cases.cause, 'text', rows.map((r) => r.cause)],
+      [cases.claims, 'text', rows.map((r) => r.claims)],
+      [cases.claimAmount, 'numeric', rows.map((r) => r.claimAmount)],
+      [cases.facts, 'text', rows.map((r) => r.facts)],
+      [cases.state, 'text', rows.map((r) => r.state)],
+      [cases.filedBy, 'uuid', rows.map((r) => r.filedBy)],
+      [cases.filedAt, 'timestamptz', rows.map((r) => r.filedAt)],
+      [cases.updatedAt, 'timestamptz', rows.map((r) => r.updatedAt)],
+      [cases.lastSeq, 'int', rows.map((r) => r.lastSeq)],
+      [cases.rejectionReasons, 'jsonb', rows.map((r) => jsonText(r.rejectionReasons))],
+      [cases.closingSummary, 'text', rows.map((r) => r.closingSummary)],
+    ]),
+  );
+}
+
+async function insertParties(tx: Db, rows: NewParty[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(
+    insertManySql(caseParties, [
+      [caseParties.caseId, 'uuid', rows.map((r) => r.caseId)],
+      [caseParties.side, 'text', rows.map((r) => r.side)],
+      [caseParties.ordinal, 'int', rows.map((r) => r.ordinal)],
+      [caseParties.name, 'text', rows.map((r) => r.name)],
+      [caseParties.kind, 'text', rows.map((r) => r.kind)],
+      [caseParties.userId, 'uuid', rows.map((r) => r.userId)],
+      [caseParties.idNumberSealed, 'text', rows.map((r) => r.idNumberSealed)],
+      [caseParties.phoneSealed, 'text', rows.map((r) => r.phoneSealed)],
+      [caseParties.address, 'text', rows.map((r) => r.address)],
+    ]),
+  );
+}
+
+async function insertHearings(tx: Db, rows: NewHearing[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.execute(
+    insertManySql(hearings, [
+      [hearings.id, 'uuid', rows.map((r) => r.id)],
+      [hearings.caseId, 'uuid', rows.map((r) => r.caseId)],
+      [hearings.startsAt, 'timestamptz', rows.map((r) => r.startsAt)],
+      [hearings.courtroom, 'text', rows.map((r) => r.courtroom)],
+      [hearings.state, 'text', rows.map((r) => r.state)],
+      [hearings.createdAt, 'timestamptz', rows.map((r) => r.createdAt)],
+    ]),
+  );
+}
+
+/** One UPDATE … FROM unnest(…) for every case touched by the batch; fields not set keep their value. */
+async function updateCases(tx: Db, patches: Map<string, CasePatch>): Promise<void> {
+  if (patches.size === 0) return;
+  const list = [...patches.entries()];
+  const column = (values: unknown[], pgType: string) => sql`${sql.param(values)}::${sql.raw(pgType)}[]`;
+  const result = await tx.execute(sql`
+    update ${cases} set
+      state = v.state,
+      updated_at = v.updated_at,
+      last_seq = v.last_seq,
+      case_number = coalesce(v.case_number, ${cases}.case_number),
+      rejection_reasons = coalesce(v.rejection_reasons, ${cases}.rejection_reasons),
+      closing_summary = coalesce(v.closing_summary, ${cases}.closing_summary)
+    from unnest(
+      ${column(list.map(([id]) => id), 'uuid')},
+      ${column(list.map(([, p]) => p.state), 'text')},
+      ${column(list.map(([, p]) => p.updatedAt), 'timestamptz')},
+      ${column(list.map(([, p]) => p.lastSeq), 'int')},
+      ${column(list.map(([, p]) => p.caseNumber ?? null), 'text')},
+      ${column(list.map(([, p]) => jsonText(p.rejectionReasons)), 'jsonb')},
+      ${column(list.map(([, p]) => p.closingSummary ?? null), 'text')}
+    ) as v(id, state, updated_at, last_seq, case_number, rejection_reasons, closing_summary)
+    where ${cases}.id = v.id
+    returning ${cases}.id`);
+  const updated = rowsOf<{ id: string }>(result).length;
+  if (updated !== list.length) {
+    throw new CaseProjectionError(`${list.length - updated} case record(s) refer to a case that was never filed`);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, record: JournalRecord): T {
+  const result = schema.safeParse(record.event);
+  if (!result.success) {
+    throw new CaseProjectionError(`case/${record.id}#${record.seq}: malformed ${record.event.type} event: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+function auditEntryOf(record: JournalRecord): AuditEntry {
+  const event = record.event;
+  const sender = by.safeParse(event.by);
+  const actor = sender.success && sender.data ? { userId: sender.data.userId ?? null, role: sender.data.role ?? null } : { userId: null, role: null };
+  const detail: Record<string, unknown> = { seq: record.seq, state: record.state };
+  if (event.type === 'FILE') {
+    const filing = (event as { filing?: Record<string, unknown> }).filing ?? {};
+    detail.courtId = filing.courtId;
+    detail.cause = filing.cause;
+    detail.claimAmount = filing.claimAmount ?? null;
+    detail.plaintiffs = Array.isArray(filing.plaintiffs) ? filing.plaintiffs.length : 0;
+    detail.defendants = Array.isArray(filing.defendants) ? filing.defendants.length : 0;
+  }
+  for (const field of AUDITED_FIELDS) if (event[field] !== undefined) detail[field] = event[field];
+  return { actor, action: `case.${event.type}`, subjectKind: 'case', subjectId: record.id, detail, at: new Date(record.at) };
+}

@@ -1,0 +1,201 @@
+// The /rt realtime channel end to end: a real WebSocket client against the whole platform.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import { parseConfig } from '../../platform/config.ts';
+import { silentLogger } from '../../platform/logger.ts';
+
+// Node 20's global WebSocket is experimental; `ws` ships with the uWS package (no type package: the few
+// members used are declared here).
+interface Client {
+  readonly readyState: number;
+  readonly CLOSED: number;
+  send(data: string | Buffer): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+  once(event: 'open', listener: () => void): void;
+  once(event: 'error', listener: (error: Error) => void): void;
+}
+const WebSocketClient = createRequire(import.meta.url)('ws') as new (url: string) => Client;
+
+const PASSWORD = 'demo-password-1';
+let platform: RunningPlatform;
+let base: string;
+let dataDir: string;
+const tokens: Record<string, string> = {};
+let courtId: string;
+const clients: Client[] = [];
+
+async function post(path: string, token: string, body: unknown) {
+  const response = await fetch(base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+/** A client that queues every message and its close, so tests can await what comes next. */
+function connect(query = ''): Promise<{
+  ws: Client;
+  next: (type?: string) => Promise<any>;
+  received: () => any[];
+  closed: Promise<{ code: number; reason: string }>;
+}> {
+  const ws = new WebSocketClient(`${base.replace('http', 'ws')}/rt${query}`);
+  clients.push(ws);
+  const queue: any[] = [];
+  const waiters: (() => void)[] = [];
+  ws.on('message', (data) => {
+    queue.push(JSON.parse(String(data)));
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => {
+      resolve({ code, reason: String(reason) });
+      waiters.splice(0).forEach((wake) => wake());
+    });
+  });
+  const next = async (type?: string): Promise<any> => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const index = queue.findIndex((message) => type === undefined || message.type === type);
+      if (index >= 0) return queue.splice(index, 1)[0];
+      if (ws.readyState === ws.CLOSED || Date.now() > deadline) throw new Error(`no ${type ?? 'message'} (got ${JSON.stringify(queue)})`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, next, received: () => [...queue], closed }));
+    ws.once('error', reject);
+  });
+}
+
+const send = (ws: Client, message: unknown) => ws.send(JSON.stringify(message));
+
+async function fileCase(token: string): Promise<string> {
+  const response = await post('/api/v1/cases', token, {
+    courtId,
+    cause: '民间借贷纠纷',
+    claims: '判令被告归还借款人民币3,000元。',
+    claimAmount: '3000.00',
+    plaintiffs: [{ name: '陈静', kind: 'person' }],
+    defendants: [{ name: '王五', kind: 'person' }],
+  });
+  expect(response.status).toBe(201);
+  return response.json.case.id;
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ecourt-rt-'));
+  platform = await startPlatform({
+    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: PASSWORD }),
+    inMemoryDatabase: true,
+    seedDemo: true,
+    logger: silentLogger,
+    staticDir: dataDir,
+  });
+  base = platform.hub!.url;
+  for (const username of ['party1', 'party2', 'clerk1']) {
+    const response = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    const body = (await response.json()) as any;
+    tokens[username] = body.token;
+    if (username === 'clerk1') courtId = body.user.courtId;
+  }
+});
+
+afterAll(async () => {
+  for (const ws of clients) ws.terminate();
+  await platform?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('/rt realtime channel', () => {
+  it('delivers a case event to a clerk following the case when a command is sent over HTTP', async () => {
+    const caseId = await fileCase(tokens.party1!);
+    const clerk = await connect(`?token=${encodeURIComponent(tokens.clerk1!)}`);
+    expect(await clerk.next('ready')).toMatchObject({ v: 1, type: 'ready', user: { role: 'clerk', courtId } });
+    send(clerk.ws, { v: 1, type: 'subscribe', caseId });
+    expect(await clerk.next('subscribed')).toEqual({ v: 1, type: 'subscribed', caseId });
+
+    const review = await post(`/api/v1/cases/${caseId}/commands`, tokens.clerk1!, { type: 'BEGIN_REVIEW' });
+    expect(review.status).toBe(200);
+    const message = await clerk.next('case.event');
+    expect(message.event).toMatchObject({ kind: 'case', id: caseId, type: 'BEGIN_REVIEW', state: 'underReview', summary: { courtId } });
+    expect(JSON.stringify(message)).not.toMatch(/idNumber|phone/);
+
+    send(clerk.ws, { v: 1, type: 'ping' });
+    expect(await clerk.next('pong')).toEqual({ v: 1, type: 'pong' });
+  });
+
+  it('authenticates with a first auth message and follows the whole court as staff', async () => {
+    const clerk = await connect();
+    send(clerk.ws, { v: 1, type: 'auth', token: tokens.clerk1 });
+    await clerk.next('ready');
+    send(clerk.ws, { v: 1, type: 'subscribe', scope: 'court' });
+    expect(await clerk.next('subscribed')).toEqual({ v: 1, type: 'subscribed', scope: 'court' });
+    const caseId = await fileCase(tokens.party1!);
+    const message = await clerk.next('case.event');
+    expect(message.event).toMatchObject({ id: caseId, type: 'FILE', state: 'filed' });
+  });
+
+  it('does not let a party follow another party’s case, nor a whole court', async () => {
+    const caseId = await fileCase(tokens.party1!);
+    const party2 = await connect(`?token=${encodeURIComponent(tokens.party2!)}`);
+    await party2.next('ready');
+    send(party2.ws, { v: 1, type: 'subscribe', caseId });
+    expect(await party2.next('error')).toMatchObject({ code: 'NOT_FOUND' });
+    send(party2.ws, { v: 1, type: 'subscribe', scope: 'court' });
+    expect(await party2.next('error')).toMatchObject({ code: 'FORBIDDEN' });
+
+    // The owner may, and receives the events.
+    const party1 = await connect(`?token=${encodeURIComponent(tokens.party1!)}`);
+    await party1.next('ready');
+    send(party1.ws, { v: 1, type: 'subscribe', caseId });
+    await party1.next('subscribed');
+    await post(`/api/v1/cases/${caseId}/commands`, tokens.party1!, { type: 'WITHDRAW', reason: '已和解' });
+    expect((await party1.next('case.event')).event).toMatchObject({ id: caseId, type: 'WITHDRAW' });
+    // …and party2 got nothing: a pong sent after the fan-out would queue behind any event to it.
+    send(party2.ws, { v: 1, type: 'ping' });
+    await party2.next('pong');
+    expect(party2.received().filter((message) => message.type === 'case.event')).toEqual([]);
+  });
+
+  it('closes on binary garbage with 4002 PROTOCOL_ERROR', async () => {
+    const client = await connect(`?token=${encodeURIComponent(tokens.clerk1!)}`);
+    await client.next('ready');
+    client.ws.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    expect((await client.closed).code).toBe(4002);
+  });
+
+  it('answers invalid messages with errors, then closes with 4002 after repeated ones', async () => {
+    const client = await connect(`?token=${encodeURIComponent(tokens.clerk1!)}`);
+    await client.next('ready');
+    client.ws.send('not json');
+    expect(await client.next('error')).toMatchObject({ code: 'PROTOCOL_ERROR' });
+    send(client.ws, { v: 2, type: 'ping' });
+    expect(await client.next('error')).toMatchObject({ code: 'PROTOCOL_ERROR' });
+    send(client.ws, { v: 1, type: 'subscribe' });
+    expect((await client.closed).code).toBe(4002);
+  });
+
+  it('closes with 4401 on a bad token or when the first message is not auth', async () => {
+    const forged = await connect('?token=v1.e30.AAAA');
+    expect(await forged.next('error')).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((await forged.closed).code).toBe(4401);
+    const rude = await connect();
+    send(rude.ws, { v: 1, type: 'ping' });
+    expect((await rude.closed).code).toBe(4401);
+  });
+});

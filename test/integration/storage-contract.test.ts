@@ -1,0 +1,424 @@
+// One storage contract, run against embedded PGlite (in memory) and real Postgres: migrations,
+// courts and users (sealed at rest), case visibility, the journal and its case projection, audit
+// rows in the use-case's transaction, and atomic case-number sequences.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JournalConflictError, type JournalRecord } from '../../actors/runtime/types.ts';
+import { ConflictError } from '../../platform/errors.ts';
+import { maskIdentifier } from '../../platform/personal-data.ts';
+import { openDatabase, type Database } from '../../storage/database.ts';
+import { MIGRATIONS_FOLDER, migrateDatabase } from '../../storage/migrate.ts';
+import { auditLog, caseParties, courts, users } from '../../storage/schema.ts';
+import { rowsOf } from '../../storage/batches.ts';
+import { createCourt } from '../../storage/courts/create-court.ts';
+import { listCourts } from '../../storage/courts/list-courts.ts';
+import { getCourt } from '../../storage/courts/get-court.ts';
+import { createUser } from '../../storage/users/create-user.ts';
+import { findUserByUsername } from '../../storage/users/find-user-by-username.ts';
+import { getUser } from '../../storage/users/get-user.ts';
+import { countUsers } from '../../storage/users/count-users.ts';
+import { listVisibleCases } from '../../storage/cases/list-visible-cases.ts';
+import { getCaseDetail } from '../../storage/cases/get-case-detail.ts';
+import { isCaseMember } from '../../storage/cases/is-case-member.ts';
+import { nextCaseSequence } from '../../storage/cases/next-case-sequence.ts';
+import { listVisibleHearings } from '../../storage/hearings/list-visible-hearings.ts';
+import { listAudit } from '../../storage/audit/list-audit.ts';
+import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
+import { caseProjection } from '../../storage/journal/case-projection.ts';
+import { createTestDatabase, probePostgres } from '../support/services.ts';
+import { caseRecord, newId, openMigratedPglite, openMigratedPostgres, testCipher, type OpenedTestDatabase } from '../support/storage.ts';
+
+const SYSTEM = { userId: null, role: null };
+const cipher = testCipher();
+const migrationCount = (JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
+  .entries.length;
+
+async function countRows(database: Database, table: string, where = sql`true`): Promise<number> {
+  const result = await database.db.execute(sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`);
+  return rowsOf<{ n: number }>(result)[0]!.n;
+}
+
+function storageContract(open: () => Promise<OpenedTestDatabase>) {
+  let opened: OpenedTestDatabase;
+  let database: Database;
+  const ids = {} as Record<'courtA' | 'courtB' | 'judgeA' | 'judgeB' | 'plaintiff' | 'defendant' | 'otherParty' | 'idleLawyer', string>;
+  const caseA = newId();
+  const caseB = newId();
+  const hearingA = newId();
+  const PLAINTIFF_ID = '110105199001011234';
+  const PLAINTIFF_PHONE = '13800138000';
+  const PARTY_ID_NUMBER = '11010519850202567X';
+
+  beforeAll(async () => {
+    opened = await open();
+    database = opened.database;
+  });
+  afterAll(async () => {
+    await opened?.dispose();
+  });
+
+  it('applies the migrations, and applying them again changes nothing', async () => {
+    expect(await database.ping()).toBe(true);
+    await migrateDatabase(database);
+    const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(rowsOf<{ n: number }>(result)[0]!.n).toBe(migrationCount);
+    expect(await countRows(database, 'courts')).toBe(0);
+  });
+
+  it('creates courts, refuses a duplicate court code, and lists and finds them', async () => {
+    const a = await createCourt({ db: database.db, court: { code: '京0105', name: '北京市朝阳区人民法院', nameEn: 'Chaoyang District People’s Court', region: '北京市' }, actor: SYSTEM });
+    const b = await createCourt({ db: database.db, court: { code: '京0108', name: '北京市海淀区人民法院', nameEn: 'Haidian District People’s Court', region: '北京市' }, actor: SYSTEM });
+    ids.courtA = a.id;
+    ids.courtB = b.id;
+    expect(a.timeZone).toBe('Asia/Shanghai');
+    await expect(
+      createCourt({ db: database.db, court: { code: '京0105', name: 'dup', nameEn: 'dup', region: 'x' }, actor: SYSTEM }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await listCourts({ db: database.db })).map((c) => c.code)).toEqual(['京0105', '京0108']);
+    expect((await getCourt({ db: database.db, code: '京0108' }))?.id).toBe(b.id);
+    expect((await getCourt({ db: database.db, courtId: a.id }))?.name).toBe('北京市朝阳区人民法院');
+    expect(await getCourt({ db: database.db, courtId: 'not-a-uuid' })).toBeNull();
+    expect(await countRows(database, 'audit_log', sql`action = 'court.create'`)).toBe(2);
+  });
+
+  it('creates users with identifiers sealed at rest, refusing duplicate usernames and identities', async () => {
+    const staff = (username: string, role: 'judge' | 'clerk', courtId: string) =>
+      createUser({ db: database.db, cipher, user: { username, displayName: username, role, courtId, passwordHash: 'h' }, actor: SYSTEM });
+    ids.judgeA = (await staff('judge.a', 'judge', ids.courtA)).id;
+    ids.judgeB = (await staff('judge.b', 'judge', ids.courtB)).id;
+    const plaintiff = await createUser({
+      db: database.db,
+      cipher,
+      user: { username: 'zhang.san', displayName: '张三', role: 'party', passwordHash: 'scrypt$abc', idType: 'resident', idNumber: PLAINTIFF_ID, phone: PLAINTIFF_PHONE },
+      actor: SYSTEM,
+    });
+    ids.plaintiff = plaintiff.id;
+    expect(plaintiff).toEqual({ id: plaintiff.id, username: 'zhang.san', displayName: '张三', role: 'party', courtId: null });
+
+    const [raw] = await database.db.select().from(users).where(eq(users.id, plaintiff.id));
+    const rawText = JSON.stringify(raw);
+    expect(rawText).not.toContain(PLAINTIFF_ID);
+    expect(rawText).not.toContain(PLAINTIFF_PHONE);
+    expect(cipher.open(raw!.idNumberSealed!)).toBe(PLAINTIFF_ID);
+    expect(cipher.open(raw!.phoneSealed!)).toBe(PLAINTIFF_PHONE);
+    expect(raw!.idNumberIndex).toBe(cipher.blindIndex(PLAINTIFF_ID));
+
+    const auditBefore = await countRows(database, 'audit_log');
+    ids.defendant = (
+      await createUser({ db: database.db, cipher, user: { username: 'li.si', displayName: '李四', role: 'party', passwordHash: 'h', idNumber: PARTY_ID_NUMBER }, actor: SYSTEM })
+    ).id;
+    // Same identity under another username (a lower-case check letter normalises to the same index).
+    await expect(
+      createUser({
+        db: database.db,
+        cipher,
+        user: { username: 'someone.else', displayName: 'x', role: 'party', passwordHash: 'h', idNumber: PARTY_ID_NUMBER.replace('X', 'x') },
+        actor: SYSTEM,
+      }),
+    ).rejects.toThrow(/identity/);
+    await expect(
+      createUser({ db: database.db, cipher, user: { username: 'li.si', displayName: 'y', role: 'lawyer', passwordHash: 'h' }, actor: SYSTEM }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('li.si') });
+    // Only the successful creation left an audit row; the refused ones rolled theirs back.
+    expect(await countRows(database, 'audit_log')).toBe(auditBefore + 1);
+
+    ids.otherParty = (await createUser({ db: database.db, cipher, user: { username: 'wang.wu', displayName: '王五', role: 'institution', passwordHash: 'h' }, actor: SYSTEM })).id;
+    ids.idleLawyer = (await createUser({ db: database.db, cipher, user: { username: 'lawyer.zhao', displayName: '赵律师', role: 'lawyer', passwordHash: 'h', lawyerLicence: '11101200010000001' }, actor: { userId: ids.judgeA, role: 'courtAdmin' } })).id;
+
+    expect((await findUserByUsername({ db: database.db, username: 'zhang.san' }))?.passwordHash).toBe('scrypt$abc');
+    expect(await findUserByUsername({ db: database.db, username: 'nobody' })).toBeNull();
+    const publicUser = await getUser({ db: database.db, userId: ids.judgeA });
+    expect(publicUser).toEqual({ id: ids.judgeA, username: 'judge.a', displayName: 'judge.a', role: 'judge', courtId: ids.courtA });
+    expect(await countUsers({ db: database.db })).toBe(6);
+    const trail = await listAudit({ db: database.db, subjectKind: 'user', subjectId: ids.idleLawyer });
+    expect(trail).toMatchObject([{ action: 'user.create', actorUserId: ids.judgeA, actorRole: 'courtAdmin' }]);
+  });
+
+  it('refuses a role outside the platform roles', async () => {
+    await expect(
+      createUser({ db: database.db, cipher, user: { username: 'bad.role', displayName: 'x', role: 'admin' as never, passwordHash: 'h' }, actor: SYSTEM }),
+    ).rejects.toThrow();
+    expect(await findUserByUsername({ db: database.db, username: 'bad.role' })).toBeNull();
+  });
+
+  it('projects FILE → ACCEPT → SCHEDULE_HEARING into cases, parties, hearings and audit rows', async () => {
+    const journal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
+    const filer = { userId: ids.plaintiff, role: 'party' };
+    const clerk = { userId: ids.judgeA, role: 'judge' };
+    const startsAt = '2026-12-01T02:00:00.000Z';
+    await journal.commit([
+      caseRecord(caseA, 1, 'filed', {
+        type: 'FILE',
+        by: filer,
+        filing: {
+          courtId: ids.courtA,
+          cause: '民间借贷纠纷',
+          claims: '判令被告归还借款本金50000元',
+          claimAmount: '50000.50',
+          facts: '被告于2025年借款未还',
+          plaintiffs: [{ name: '张三', kind: 'person', userId: ids.plaintiff, idNumberSealed: cipher.seal(PLAINTIFF_ID), phoneSealed: cipher.seal(PLAINTIFF_PHONE) }],
+          defendants: [
+            { name: '李四', kind: 'person', userId: ids.defendant, address: '北京市朝阳区某街1号' },
+            { name: '某某贸易有限公司', kind: 'organisation' },
+          ],
+        },
+      }, '2026-11-01T01:00:00.000Z'),
+    ]);
+    await journal.commit([
+      caseRecord(caseA, 2, 'accepted', { type: 'ACCEPT', by: clerk, caseNumber: '(2026)京0105民初1号' }, '2026-11-02T01:00:00.000Z'),
+      caseRecord(caseA, 3, 'hearingScheduled', { type: 'SCHEDULE_HEARING', by: clerk, hearingId: hearingA, startsAt, courtroom: '第一法庭' }, '2026-11-03T01:00:00.000Z'),
+    ]);
+    // A second case filed and accepted within one batch: inserted directly in its final state.
+    await journal.commit([
+      caseRecord(caseB, 1, 'filed', {
+        type: 'FILE',
+        by: { userId: ids.otherParty, role: 'institution' },
+        filing: { courtId: ids.courtB, cause: '信用卡纠纷', claims: '归还透支款', plaintiffs: [{ name: '王五银行', kind: 'organisation', userId: ids.otherParty }], defendants: [{ name: '赵六', kind: 'person' }] },
+      }, '2026-11-04T01:00:00.000Z'),
+      caseRecord(caseB, 2, 'accepted', { type: 'ACCEPT', by: { userId: ids.judgeB, role: 'judge' }, caseNumber: '(2026)京0108民初1号' }, '2026-11-05T01:00:00.000Z'),
+    ]);
+
+    const detail = await getCaseDetail({ db: database.db, cipher, caseId: caseA });
+    expect(detail).toMatchObject({
+      id: caseA,
+      caseNumber: '(2026)京0105民初1号',
+      courtId: ids.courtA,
+      courtName: '北京市朝阳区人民法院',
+      cause: '民间借贷纠纷',
+      claimAmount: '50000.50',
+      state: 'hearingScheduled',
+      filedAt: '2026-11-01T01:00:00.000Z',
+      updatedAt: '2026-11-03T01:00:00.000Z',
+      plaintiffs: ['张三'],
+      defendants: ['李四', '某某贸易有限公司'],
+      filedBy: ids.plaintiff,
+      rejectionReasons: null,
+      hearings: [{ id: hearingA, startsAt, courtroom: '第一法庭', state: 'scheduled' }],
+    });
+    const plaintiffView = detail!.parties.find((p) => p.side === 'plaintiff')!;
+    expect(plaintiffView.idNumberMasked).toBe(maskIdentifier(PLAINTIFF_ID));
+    expect(plaintiffView.phoneMasked).toBe(maskIdentifier(PLAINTIFF_PHONE));
+    expect(JSON.stringify(detail)).not.toContain(PLAINTIFF_ID);
+    const rawParties = JSON.stringify(await database.db.select().from(caseParties).where(eq(caseParties.caseId, caseA)));
+    expect(rawParties).not.toContain(PLAINTIFF_ID);
+    expect(rawParties).not.toContain(PLAINTIFF_PHONE);
+
+    const caseRow = rowsOf<{ last_seq: number }>(await database.db.execute(sql`select last_seq from cases where id = ${caseA}`));
+    expect(caseRow[0]!.last_seq).toBe(3);
+    const trail = await listAudit({ db: database.db, subjectKind: 'case', subjectId: caseA });
+    expect(trail.map((row) => [row.action, row.actorUserId, row.actorRole])).toEqual([
+      ['case.FILE', ids.plaintiff, 'party'],
+      ['case.ACCEPT', ids.judgeA, 'judge'],
+      ['case.SCHEDULE_HEARING', ids.judgeA, 'judge'],
+    ]);
+    expect(JSON.stringify(trail)).not.toContain('pd1.');
+    expect((await getCaseDetail({ db: database.db, cipher, caseId: caseB }))).toMatchObject({ state: 'accepted', caseNumber: '(2026)京0108民初1号', claimAmount: null, defendants: ['赵六'] });
+    expect(await getCaseDetail({ db: database.db, cipher, caseId: newId() })).toBeNull();
+
+    const loaded = await journal.load({ kind: 'case', id: caseA });
+    expect(loaded.snapshot).toBeNull();
+    expect(loaded.records.map((r) => [r.seq, r.state, r.event.type])).toEqual([
+      [1, 'filed', 'FILE'],
+      [2, 'accepted', 'ACCEPT'],
+      [3, 'hearingScheduled', 'SCHEDULE_HEARING'],
+    ]);
+    expect(loaded.records[1]).toEqual(caseRecord(caseA, 2, 'accepted', { type: 'ACCEPT', by: clerk, caseNumber: '(2026)京0105民初1号' }, '2026-11-02T01:00:00.000Z'));
+  });
+
+  it('shows staff only their court’s cases and litigants only their own', async () => {
+    const viewer = (userId: string, role: string, courtId: string | null = null) => ({ userId, role, courtId });
+    const seen = async (v: ReturnType<typeof viewer>) => (await listVisibleCases({ db: database.db, viewer: v })).map((c) => c.id);
+    expect(await seen(viewer(ids.judgeA, 'judge', ids.courtA))).toEqual([caseA]);
+    expect(await seen(viewer(ids.judgeB, 'clerk', ids.courtB))).toEqual([caseB]);
+    expect(await seen(viewer(ids.plaintiff, 'party'))).toEqual([caseA]);
+    expect(await seen(viewer(ids.defendant, 'party'))).toEqual([caseA]);
+    expect(await seen(viewer(ids.otherParty, 'institution'))).toEqual([caseB]);
+    expect(await seen(viewer(ids.idleLawyer, 'lawyer'))).toEqual([]);
+    // A litigant role with a court id still sees only its own cases; staff without a court see none.
+    expect(await seen(viewer(ids.otherParty, 'institution', ids.courtA))).toEqual([caseB]);
+    expect(await seen(viewer(ids.judgeA, 'judge', null))).toEqual([]);
+    expect(await seen(viewer(ids.judgeA, 'superuser', ids.courtA))).toEqual([]);
+
+    const [summary] = await listVisibleCases({ db: database.db, viewer: viewer(ids.plaintiff, 'party') });
+    expect(summary).toEqual({
+      id: caseA,
+      caseNumber: '(2026)京0105民初1号',
+      courtId: ids.courtA,
+      courtName: '北京市朝阳区人民法院',
+      cause: '民间借贷纠纷',
+      claimAmount: '50000.50',
+      state: 'hearingScheduled',
+      filedAt: '2026-11-01T01:00:00.000Z',
+      updatedAt: '2026-11-03T01:00:00.000Z',
+      plaintiffs: ['张三'],
+      defendants: ['李四', '某某贸易有限公司'],
+    });
+
+    expect(await isCaseMember({ db: database.db, caseId: caseA, viewer: viewer(ids.defendant, 'party') })).toBe(true);
+    expect(await isCaseMember({ db: database.db, caseId: caseA, viewer: viewer(ids.otherParty, 'institution') })).toBe(false);
+    expect(await isCaseMember({ db: database.db, caseId: caseA, viewer: viewer(ids.judgeB, 'judge', ids.courtB) })).toBe(false);
+    expect(await isCaseMember({ db: database.db, caseId: caseB, viewer: viewer(ids.judgeB, 'judge', ids.courtB) })).toBe(true);
+    expect(await isCaseMember({ db: database.db, caseId: 'nonsense', viewer: viewer(ids.judgeA, 'judge', ids.courtA) })).toBe(false);
+
+    const hearingsA = await listVisibleHearings({ db: database.db, viewer: viewer(ids.judgeA, 'judge', ids.courtA) });
+    expect(hearingsA).toEqual([{ id: hearingA, caseId: caseA, caseNumber: '(2026)京0105民初1号', startsAt: '2026-12-01T02:00:00.000Z', courtroom: '第一法庭', state: 'scheduled' }]);
+    expect(await listVisibleHearings({ db: database.db, viewer: viewer(ids.judgeB, 'judge', ids.courtB) })).toEqual([]);
+    expect(await listVisibleHearings({ db: database.db, viewer: viewer(ids.defendant, 'party'), from: new Date('2027-01-01T00:00:00Z') })).toEqual([]);
+  });
+
+  it('marks a hearing held, and records rejection reasons and closing summaries', async () => {
+    const journal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
+    const judge = { userId: ids.judgeA, role: 'judge' };
+    await journal.commit([
+      caseRecord(caseA, 4, 'heard', { type: 'RECORD_HEARING_HELD', by: judge, hearingId: hearingA }),
+      caseRecord(caseA, 5, 'judgmentIssued', { type: 'ISSUE_JUDGMENT', by: judge, summary: '被告于判决生效之日起十日内归还借款' }),
+    ]);
+    const rejected = newId();
+    await journal.commit([
+      caseRecord(rejected, 1, 'filed', { type: 'FILE', by: { userId: ids.defendant, role: 'party' }, filing: { courtId: ids.courtA, cause: '合同纠纷', claims: '请求解除合同', plaintiffs: [{ name: '李四', kind: 'person', userId: ids.defendant }], defendants: [{ name: '某公司', kind: 'organisation' }] } }),
+      caseRecord(rejected, 2, 'underReview', { type: 'BEGIN_REVIEW', by: judge }),
+    ]);
+    await journal.commit([caseRecord(rejected, 3, 'rejected', { type: 'REJECT', by: judge, reasons: ['不属于本院管辖'] })]);
+    const heard = await getCaseDetail({ db: database.db, cipher, caseId: caseA });
+    expect(heard).toMatchObject({ state: 'judgmentIssued', closingSummary: '被告于判决生效之日起十日内归还借款', hearings: [{ id: hearingA, state: 'held' }] });
+    expect(await getCaseDetail({ db: database.db, cipher, caseId: rejected })).toMatchObject({ state: 'rejected', caseNumber: null, rejectionReasons: ['不属于本院管辖'] });
+    expect((await listAudit({ db: database.db, subjectKind: 'case', subjectId: rejected })).map((r) => r.detail)).toEqual([
+      expect.objectContaining({ seq: 1, state: 'filed', cause: '合同纠纷', plaintiffs: 1, defendants: 1 }),
+      { seq: 2, state: 'underReview' },
+      { seq: 3, state: 'rejected', reasons: ['不属于本院管辖'] },
+    ]);
+  });
+
+  it('commits a large group in one transaction and refuses a batch holding one conflicting record', async () => {
+    const journal = createSqlJournal({ db: database.db });
+    const actors = Array.from({ length: 100 }, () => newId());
+    const group: JournalRecord[] = actors.flatMap((id) =>
+      [1, 2, 3].map((seq) => ({ kind: 'probe', id, seq, event: { type: `STEP_${seq}` }, state: `s${seq}`, context: { n: seq }, at: new Date().toISOString() })),
+    );
+    await journal.commit(group);
+    expect(await countRows(database, 'actor_journal', sql`kind = 'probe'`)).toBe(300);
+
+    const fresh = Array.from({ length: 50 }, () => ({ kind: 'probe', id: newId(), seq: 1, event: { type: 'STEP_1' }, state: 's1', context: {}, at: new Date().toISOString() }));
+    const clash = { kind: 'probe', id: actors[7]!, seq: 2, event: { type: 'OTHER' }, state: 'x', context: {}, at: new Date().toISOString() };
+    const failure = await journal.commit([...fresh.slice(0, 25), clash, ...fresh.slice(25)]).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(JournalConflictError);
+    expect((failure as JournalConflictError).ref).toEqual({ kind: 'probe', id: actors[7] });
+    expect((failure as JournalConflictError).seq).toBe(2);
+    expect(await countRows(database, 'actor_journal', sql`kind = 'probe'`)).toBe(300);
+    expect((await journal.load({ kind: 'probe', id: actors[7]! })).records[1]!.event).toEqual({ type: 'STEP_2' });
+  });
+
+  it('rolls back journal rows and audit rows when a projection fails', async () => {
+    const journal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
+    const orphan = newId();
+    const good = newId();
+    const auditBefore = await countRows(database, 'audit_log');
+    const batch = [
+      caseRecord(good, 1, 'filed', { type: 'FILE', by: { userId: ids.plaintiff, role: 'party' }, filing: { courtId: ids.courtA, cause: '借款纠纷', claims: '还款', plaintiffs: [{ name: '张三', kind: 'person' }], defendants: [{ name: '某', kind: 'person' }] } }),
+      // Filed with a court that does not exist: the foreign key fails after the audit rows were written.
+      caseRecord(orphan, 1, 'filed', { type: 'FILE', by: { userId: ids.plaintiff, role: 'party' }, filing: { courtId: newId(), cause: '借款纠纷', claims: '还款', plaintiffs: [{ name: '张三', kind: 'person' }], defendants: [{ name: '某', kind: 'person' }] } }),
+    ];
+    await expect(journal.commit(batch)).rejects.toThrow();
+    expect(await countRows(database, 'audit_log')).toBe(auditBefore);
+    expect(await countRows(database, 'actor_journal', sql`actor_id in (${orphan}, ${good})`)).toBe(0);
+    expect(await countRows(database, 'cases', sql`id = ${good}`)).toBe(0);
+    // A record for a case that was never filed is refused rather than silently dropped.
+    await expect(journal.commit([caseRecord(newId(), 2, 'accepted', { type: 'ACCEPT', by: { userId: ids.judgeA, role: 'judge' }, caseNumber: '(2026)京0105民初99号' })])).rejects.toThrow(/never filed/);
+    expect(await countRows(database, 'audit_log')).toBe(auditBefore);
+  });
+
+  it('loads the latest snapshot and only the records after it; an older snapshot never replaces a newer one', async () => {
+    const journal = createSqlJournal({ db: database.db });
+    const ref = { kind: 'probe', id: newId() };
+    const records = [1, 2, 3, 4, 5].map((seq) => ({ ...ref, seq, event: { type: 'TICK', n: seq }, state: `s${seq}`, context: { n: seq }, at: new Date(Date.UTC(2026, 0, seq)).toISOString() }));
+    await journal.commit(records);
+    await journal.saveSnapshot(ref, { seq: 3, state: { value: 's3', context: { n: 3 } } });
+    await journal.saveSnapshot(ref, { seq: 2, state: { value: 's2' } });
+    const loaded = await journal.load(ref);
+    expect(loaded.snapshot).toEqual({ seq: 3, state: { value: 's3', context: { n: 3 } } });
+    expect(loaded.records).toEqual(records.slice(3));
+    await journal.saveSnapshot(ref, { seq: 5, state: { value: 's5' } });
+    expect(await journal.load(ref)).toEqual({ snapshot: { seq: 5, state: { value: 's5' } }, records: [] });
+    expect(await journal.load({ kind: 'probe', id: newId() })).toEqual({ snapshot: null, records: [] });
+  });
+
+  it('writes a use-case’s audit row in its transaction: an outer rollback removes both', async () => {
+    const auditBefore = await countRows(database, 'audit_log');
+    const abort = new Error('abort after the use-case');
+    await expect(
+      database.db.transaction(async (tx) => {
+        await createCourt({ db: tx, court: { code: '京0101', name: '北京市东城区人民法院', nameEn: 'Dongcheng', region: '北京市' }, actor: SYSTEM });
+        expect(await tx.select().from(courts).where(eq(courts.code, '京0101'))).toHaveLength(1);
+        throw abort;
+      }),
+    ).rejects.toBe(abort);
+    expect(await getCourt({ db: database.db, code: '京0101' })).toBeNull();
+    expect(await countRows(database, 'audit_log')).toBe(auditBefore);
+    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'court.create'))).toHaveLength(2);
+  });
+
+  it('hands out case numbers atomically, also under concurrency', async () => {
+    const next = (typeCode: string) => nextCaseSequence({ db: database.db, courtId: ids.courtA, year: 2026, typeCode });
+    expect([await next('民初'), await next('民初'), await next('民终')]).toEqual([1, 2, 1]);
+    const parallel = await Promise.all(Array.from({ length: 20 }, () => nextCaseSequence({ db: database.db, courtId: ids.courtB, year: 2026, typeCode: '民初' })));
+    expect([...parallel].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await countRows(database, 'audit_log', sql`action = 'caseNumber.next' and subject_id = ${ids.courtB}`)).toBe(20);
+  });
+}
+
+describe('storage contract on PGlite (in memory)', () => {
+  storageContract(openMigratedPglite);
+});
+
+describe('embedded PGlite in a data folder', () => {
+  it('creates <dataDir>/pglite and keeps the data across a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ecourt-storage-'));
+    try {
+      const first = await openDatabase({ dataDir });
+      try {
+        await migrateDatabase(first);
+        await createCourt({ db: first.db, court: { code: '京0105', name: '北京市朝阳区人民法院', nameEn: 'Chaoyang', region: '北京市' }, actor: SYSTEM });
+      } finally {
+        await first.close();
+      }
+      expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
+      const second = await openDatabase({ dataDir });
+      try {
+        await migrateDatabase(second);
+        expect((await listCourts({ db: second.db })).map((c) => c.code)).toEqual(['京0105']);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+const postgres = await probePostgres();
+
+describe.skipIf(!postgres.available)(`storage contract on Postgres${postgres.skipReason}`, () => {
+  storageContract(openMigratedPostgres);
+
+  it('lets two nodes migrate one fresh database at the same time', async () => {
+    const fresh = await createTestDatabase('ecourt_migrate');
+    try {
+      const [a, b] = [await openDatabase({ databaseUrl: fresh.url }), await openDatabase({ databaseUrl: fresh.url })];
+      try {
+        await Promise.all([migrateDatabase(a), migrateDatabase(b)]);
+        const result = await a.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+        expect(rowsOf<{ n: number }>(result)[0]!.n).toBe(migrationCount);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
+

@@ -1,0 +1,67 @@
+// Starts a real actor node (`ecourt start --role actors`) as a child process on a test database
+// and NATS namespace, and waits for its "node ready" log line. For the distributed actor tests.
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { buckets, streams } from '../../actors/bus/subjects.ts';
+import { runEcourt, type EcourtProcess } from './cli-process.ts';
+import { NATS_TEST_URL } from './services.ts';
+
+export interface ActorNodeOptions {
+  databaseUrl: string;
+  namespace: string;
+  nodeId: string;
+  /** Shared by every node of a test: the secret and the personal-data key must agree. */
+  secrets: { secret: string; dataKey: string };
+  shards?: number;
+  leaseTtlMs?: number;
+  readyTimeoutMs?: number;
+}
+
+export interface ActorNode extends EcourtProcess {
+  nodeId: string;
+}
+
+/** One secret pair for all nodes of a test run. */
+export const testNodeSecrets = () => ({ secret: randomBytes(32).toString('base64url'), dataKey: randomBytes(32).toString('hex') });
+
+export async function startActorNode(options: ActorNodeOptions): Promise<ActorNode> {
+  const node = runEcourt(['start', '--role', 'actors'], {
+    DATABASE_URL: options.databaseUrl,
+    NATS_URL: NATS_TEST_URL,
+    ECOURT_NATS_NAMESPACE: options.namespace,
+    ECOURT_NODE_ID: options.nodeId,
+    ECOURT_SECRET: options.secrets.secret,
+    ECOURT_DATA_KEY: options.secrets.dataKey,
+    ECOURT_SHARDS: String(options.shards ?? 16),
+    ECOURT_LEASE_TTL_MS: String(options.leaseTtlMs ?? 3000),
+    ECOURT_LOG_LEVEL: 'info',
+  });
+  try {
+    await node.waitForLog('node ready', options.readyTimeoutMs ?? 30_000);
+  } catch (error) {
+    await node.stop('SIGKILL');
+    throw error;
+  }
+  return Object.assign(node, { nodeId: options.nodeId });
+}
+
+/** Deletes a test namespace's stream and buckets, so test runs don't fill the shared server. */
+export async function removeNatsNamespace(connection: NatsConnection, namespace: string): Promise<void> {
+  const jsm = await jetstreamManager(connection);
+  for (const stream of [`${streams.events}_${namespace}`, `KV_${buckets.shardLeases}_${namespace}`, `KV_${buckets.nodes}_${namespace}`]) {
+    await jsm.streams.delete(stream).catch(() => undefined);
+  }
+}
+
+/** Who holds which shard lease right now: lease key ('case.3') → node id. */
+export async function leaseOwners(connection: NatsConnection, namespace: string): Promise<Map<string, string>> {
+  const kv = await new Kvm(connection).open(`${buckets.shardLeases}_${namespace}`);
+  const owners = new Map<string, string>();
+  for await (const key of await kv.keys()) {
+    const entry = await kv.get(key);
+    if (entry?.operation === 'PUT') owners.set(key, entry.json<{ node: string }>().node);
+  }
+  return owners;
+}

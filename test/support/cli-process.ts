@@ -1,0 +1,69 @@
+// Runs `ecourt …` as a real child process (the README's command), collecting its output.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ECOURT_BIN = fileURLToPath(new URL('../../bin/ecourt.mjs', import.meta.url));
+
+export interface EcourtProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the first stderr JSON log record whose message matches. */
+  waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function runEcourt(args: string[], env: Record<string, string | undefined>): EcourtProcess {
+  const child = spawn(process.execPath, [ECOURT_BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const waiters: { message: string; resolve: (r: Record<string, unknown>) => void }[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+    for (const line of chunk.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      let record: Record<string, unknown>;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      for (const waiter of waiters.splice(0)) {
+        if (record.message === waiter.message) waiter.resolve(record);
+        else waiters.push(waiter);
+      }
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForLog(message, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${message}" log within ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);
+        const done = (record: Record<string, unknown>) => {
+          clearTimeout(timer);
+          resolve(record);
+        };
+        waiters.push({ message, resolve: done });
+        void exited.then(({ code, signal }) => {
+          clearTimeout(timer);
+          reject(new Error(`ecourt exited (${code ?? signal}) before "${message}"; stderr:\n${err}`));
+        });
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError, ConflictError, ERROR_CODES, ForbiddenError, NotFoundError, toAppError, type ErrorCode } from '../../platform/errors.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { actorRefusal, errorResponse, validationFailed, validationIssues } from '../../hub/http/error-response.ts';
+import { RateLimitedError } from '../../hub/auth/login-rate-limit.ts';
+import { PayloadTooLargeError, assertJsonContentType, parseJsonBody } from '../../hub/http/request-body.ts';
+import type { RequestSnapshot } from '../../hub/http/exchange.ts';
+
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  return { lines, logger: createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line)) }) };
+}
+
+const request = (headers: Record<string, string>): RequestSnapshot => ({
+  requestId: 'r1',
+  method: 'POST',
+  url: '/api/v1/cases',
+  query: '',
+  headers,
+  params: {},
+  address: '127.0.0.1',
+});
+
+describe('error mapping table', () => {
+  const expected: Record<ErrorCode, number> = {
+    BAD_REQUEST: 400,
+    VALIDATION_FAILED: 422,
+    UNAUTHENTICATED: 401,
+    FORBIDDEN: 403,
+    NOT_FOUND: 404,
+    CONFLICT: 409,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    RATE_LIMITED: 429,
+    CASE_TRANSITION_NOT_ALLOWED: 409,
+    ACTOR_UNAVAILABLE: 503,
+    PROTOCOL_ERROR: 400,
+    INTERNAL: 500,
+  };
+
+  it.each(Object.keys(ERROR_CODES) as ErrorCode[])('%s answers with its HTTP status and the one error shape', (code) => {
+    const { logger } = capturingLogger();
+    const response = errorResponse(new AppError(code, `message for ${code}`, code === 'INTERNAL' ? { secret: 1 } : { hint: 1 }), {
+      logger,
+      requestId: 'req-1',
+    });
+    expect(response.status).toBe(expected[code]);
+    expect(response.body.error.code).toBe(code);
+    if (code === 'INTERNAL') {
+      expect(response.body).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
+    } else {
+      expect(response.body).toEqual({ error: { code, message: `message for ${code}`, details: { hint: 1 } } });
+    }
+  });
+
+  it('uses 4000–4999 WebSocket close codes for every error', () => {
+    for (const { ws } of Object.values(ERROR_CODES)) {
+      expect(ws).toBeGreaterThanOrEqual(4000);
+      expect(ws).toBeLessThan(5000);
+    }
+  });
+
+  it('keeps the named error classes’ codes', () => {
+    expect(errorResponse(new NotFoundError('Case'), { logger: capturingLogger().logger, requestId: 'x' })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NOT_FOUND', message: 'Case not found' } },
+    });
+    expect(toAppError(new ForbiddenError()).httpStatus).toBe(403);
+    expect(toAppError(new ConflictError('taken')).httpStatus).toBe(409);
+  });
+});
+
+describe('toAppError and internal errors', () => {
+  it('turns unknown errors into INTERNAL, logs them with the request id, and never shows their text', () => {
+    const { lines, logger } = capturingLogger();
+    const thrown = new TypeError('cannot read properties of undefined (db password=hunter2)');
+    expect(toAppError(thrown).code).toBe('INTERNAL');
+    expect(toAppError(thrown).cause).toBe(thrown);
+    const response = errorResponse(thrown, { logger, requestId: 'req-42', route: 'getCase' });
+    expect(response.status).toBe(500);
+    expect(JSON.stringify(response.body)).not.toContain('hunter2');
+    expect(JSON.stringify(response.body)).not.toContain('TypeError');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', requestId: 'req-42', route: 'getCase' });
+    expect(JSON.stringify(lines[0])).toContain('cannot read properties');
+  });
+
+  it('also hides the details of an explicit INTERNAL AppError', () => {
+    const response = errorResponse(new AppError('INTERNAL', 'pool exhausted at 10.1.2.3'), { logger: capturingLogger().logger, requestId: 'r' });
+    expect(response.body).toEqual({ error: { code: 'INTERNAL', message: 'Internal error' } });
+  });
+
+  it('adds Retry-After for rate limits', () => {
+    const response = errorResponse(new RateLimitedError(37), { logger: capturingLogger().logger, requestId: 'r' });
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toBe('37');
+    expect(response.body.error.details).toEqual({ retryAfterSeconds: 37 });
+  });
+});
+
+describe('actor refusals', () => {
+  it.each([
+    ['CASE_TRANSITION_NOT_ALLOWED', 409],
+    ['VALIDATION_FAILED', 422],
+    ['NOT_FOUND', 404],
+    ['ACTOR_UNAVAILABLE', 503],
+    ['CONFLICT', 409],
+  ] as const)('%s maps to HTTP %i with the actor’s message', (code, status) => {
+    const error = actorRefusal({ ok: false, error: { code, message: `refused: ${code}`, details: { state: 'filed' } } });
+    expect(error.httpStatus).toBe(status);
+    expect(error.message).toBe(`refused: ${code}`);
+    expect(error.details).toEqual({ state: 'filed' });
+  });
+
+  it('does not pass an INTERNAL refusal’s text on', () => {
+    const error = actorRefusal({ ok: false, error: { code: 'INTERNAL', message: 'journal write failed: relation missing' } });
+    expect(error.code).toBe('INTERNAL');
+    expect(errorResponse(error, { logger: capturingLogger().logger, requestId: 'r' }).body.error.message).toBe('Internal error');
+  });
+});
+
+describe('request validation errors', () => {
+  it('lists zod issues with their location-prefixed path', () => {
+    const schema = z.object({ filing: z.object({ cause: z.string().min(2) }) });
+    const result = schema.safeParse({ filing: { cause: 'x' } });
+    expect(result.success).toBe(false);
+    const issues = validationIssues('body', (result as { error: z.ZodError }).error);
+    expect(issues).toEqual([{ path: 'body.filing.cause', message: expect.any(String), code: 'too_small' }]);
+    const error = validationFailed(issues);
+    expect(error.httpStatus).toBe(422);
+    expect(error.toBody().error.details).toEqual({ issues });
+  });
+
+  it('refuses non-JSON content types (415), bad JSON (400) and names the body limit (413)', () => {
+    expect(() => assertJsonContentType(request({ 'content-type': 'text/plain' }))).toThrowError(
+      expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }),
+    );
+    expect(() => assertJsonContentType(request({}))).toThrowError(expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }));
+    expect(() => assertJsonContentType(request({ 'content-type': 'application/json; charset=utf-8' }))).not.toThrow();
+    expect(() => assertJsonContentType(request({ 'content-type': 'application/merge-patch+json' }))).not.toThrow();
+    expect(() => parseJsonBody(Buffer.from('{"a":'))).toThrowError(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(() => parseJsonBody(Buffer.alloc(0))).toThrowError(expect.objectContaining({ code: 'BAD_REQUEST' }));
+    expect(parseJsonBody(Buffer.from('{"a":1}'))).toEqual({ a: 1 });
+    expect(new PayloadTooLargeError(1024).httpStatus).toBe(413);
+  });
+});

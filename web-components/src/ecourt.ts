@@ -1,0 +1,28 @@
+// The embeddable bundle's entry: defines the ecourt-* custom elements, once even if a court's
+// page loads the bundle twice. The elements and their attributes/events are the public interface.
+import { EcourtPortal } from './elements/portal.ts';
+import { EcourtLogin } from './elements/login.ts';
+import { EcourtCaseList } from './elements/case-list.ts';
+import { EcourtCasePage } from './elements/case-page.ts';
+import { EcourtFilingForm } from './elements/filing-form.ts';
+
+const elements: [string, CustomElementConstructor][] = [
+  ['ecourt-portal', EcourtPortal],
+  ['ecourt-login', EcourtLogin],
+  ['ecourt-case-list', EcourtCaseList],
+  ['ecourt-case-page', EcourtCasePage],
+  ['ecourt-filing-form', EcourtFilingForm],
+];
+for (const [name, constructor] of elements) {
+  if (!customElements.get(name)) customElements.define(name, constructor);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ecourt-portal': EcourtPortal;
+    'ecourt-login': EcourtLogin;
+    'ecourt-case-list': EcourtCaseList;
+    'ecourt-case-page': EcourtCasePage;
+    'ecourt-filing-form': EcourtFilingForm;
+  }
+}

@@ -1,0 +1,224 @@
+// <ecourt-case-list>: the cases the logged-in user may see (GET /api/v1/cases), kept current over
+// /rt — court staff follow their whole court, litigants each of their cases.
+import { LitElement, html, css } from 'lit';
+import { callApi } from '../api.ts';
+import { LocaleController } from '../locale.ts';
+import { SessionController } from '../session.ts';
+import { acquireRealtime, type RealtimeClient, type RealtimeMessage, type RealtimeStatus } from '../realtime.ts';
+import { baseStyles } from '../styles.ts';
+import { caseHref, errorText, formatDate } from '../format.ts';
+import { causeName, stateKey } from '../i18n.ts';
+import type { CaseSummary } from '../types.ts';
+import { isCourtStaff } from '../../../platform/roles.ts';
+
+/** Events arriving in a burst (a bulk import, a reconnect) cause one refetch, not one each. */
+const REFETCH_DELAY_MS = 120;
+
+export class EcourtCaseList extends LitElement {
+  static override properties = {
+    apiBase: { type: String, attribute: 'api-base' },
+    caseLink: { type: String, attribute: 'case-link' },
+    cases: { state: true },
+    failure: { state: true },
+    loaded: { state: true },
+    liveStatus: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      .head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
+      .live::before { content: '●'; margin-right: 0.3rem; color: var(--ecourt-ok); }
+      .live.connecting::before { color: var(--ecourt-muted); }
+      table { width: 100%; border-collapse: collapse; background: var(--ecourt-surface); }
+      th, td { text-align: left; padding: 0.55rem 0.6rem; border-bottom: 1px solid var(--ecourt-line); vertical-align: top; }
+      th { background: var(--ecourt-shade); font-weight: 600; white-space: nowrap; }
+      @media (max-width: 640px) {
+        thead { display: none; }
+        table, tbody, tr, td { display: block; width: 100%; }
+        tr { border: 1px solid var(--ecourt-line); border-radius: 6px; margin-bottom: 0.75rem; padding: 0.25rem 0; }
+        td { border: none; padding: 0.2rem 0.75rem; }
+        td::before { content: attr(data-label); color: var(--ecourt-muted); }
+      }
+    `,
+  ];
+
+  declare apiBase: string;
+  declare caseLink: string;
+  declare cases: CaseSummary[];
+  declare failure: unknown;
+  declare loaded: boolean;
+  declare liveStatus: RealtimeStatus | 'off';
+
+  private readonly locale = new LocaleController(this);
+  private readonly sessions = new SessionController(this);
+  private realtime: { client: RealtimeClient; release: () => void; token: string } | null = null;
+  private readonly undo: (() => void)[] = [];
+  private readonly caseSubscriptions = new Map<string, () => void>();
+  private refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  private loading: Promise<void> | null = null;
+  private loadAgain = false;
+
+  constructor() {
+    super();
+    this.apiBase = '';
+    this.caseLink = '#/cases/{id}';
+    this.cases = [];
+    this.failure = null;
+    this.loaded = false;
+    this.liveStatus = 'off';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move: willUpdate restarts the live feed.
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopRealtime();
+    clearTimeout(this.refetchTimer);
+  }
+
+  override willUpdate(): void {
+    // Login, logout or a new token: follow the right user's cases.
+    const token = this.sessions.session?.token ?? null;
+    if (this.isConnected && token !== (this.realtime?.token ?? null)) {
+      this.stopRealtime();
+      this.cases = [];
+      this.loaded = false;
+      if (token) {
+        this.startRealtime(token);
+        void this.reload();
+      }
+    }
+  }
+
+  private startRealtime(token: string): void {
+    const { client, release } = acquireRealtime(this.apiBase, token);
+    this.realtime = { client, release, token };
+    this.liveStatus = client.status;
+    this.undo.push(client.onMessage((message) => this.onRealtime(message)));
+    this.undo.push(client.onStatus((status) => (this.liveStatus = status)));
+    if (isCourtStaff(this.sessions.session?.user.role ?? '')) this.undo.push(client.subscribe({ scope: 'court' }));
+  }
+
+  private stopRealtime(): void {
+    for (const undo of this.undo.splice(0)) undo();
+    for (const undo of this.caseSubscriptions.values()) undo();
+    this.caseSubscriptions.clear();
+    this.realtime?.release();
+    this.realtime = null;
+    this.liveStatus = 'off';
+  }
+
+  private onRealtime(message: RealtimeMessage): void {
+    if (message.type === 'resync') this.scheduleRefetch();
+    if (message.type !== 'case.event' || message.event.kind !== 'case') return;
+    const { event } = message;
+    // Show the new state at once; the refetch then brings the rest (case number, parties).
+    const row = this.cases.find((c) => c.id === event.id);
+    if (row) {
+      this.cases = this.cases.map((c) => (c.id === event.id ? { ...c, state: event.state as CaseSummary['state'] } : c));
+    }
+    this.scheduleRefetch();
+  }
+
+  private scheduleRefetch(): void {
+    clearTimeout(this.refetchTimer);
+    this.refetchTimer = setTimeout(() => void this.reload(), REFETCH_DELAY_MS);
+  }
+
+  /** One fetch at a time; a request arriving meanwhile runs once more afterwards. */
+  async reload(): Promise<void> {
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.loadAgain = false;
+        const token = this.sessions.session?.token;
+        if (!token) return;
+        try {
+          const reply = await callApi<{ cases: CaseSummary[] }>(this.apiBase, '/api/v1/cases');
+          if (this.sessions.session?.token !== token) return;
+          this.cases = reply.cases;
+          this.failure = null;
+          this.followCases();
+        } catch (error) {
+          this.failure = error;
+        } finally {
+          this.loaded = true;
+        }
+      } while (this.loadAgain);
+    })().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  /** Litigants hear only about their own cases, so they subscribe to each one. */
+  private followCases(): void {
+    const realtime = this.realtime;
+    if (!realtime || isCourtStaff(this.sessions.session?.user.role ?? '')) return;
+    const wanted = new Set(this.cases.map((c) => c.id));
+    for (const [caseId, undo] of this.caseSubscriptions) {
+      if (!wanted.has(caseId)) {
+        undo();
+        this.caseSubscriptions.delete(caseId);
+      }
+    }
+    for (const caseId of wanted) {
+      if (!this.caseSubscriptions.has(caseId)) this.caseSubscriptions.set(caseId, realtime.client.subscribe({ caseId }));
+    }
+  }
+
+  override render() {
+    const t = this.locale.t.bind(this.locale);
+    const lang = this.locale.lang;
+    if (!this.sessions.session) return null;
+    return html`
+      <div class="head">
+        <h2>${t('cases.title')}</h2>
+        ${this.liveStatus === 'off'
+          ? null
+          : html`<span class="live muted ${this.liveStatus}" data-testid="live-status" data-status=${this.liveStatus}
+              >${this.liveStatus === 'open' ? t('cases.live') : t('cases.offline')}</span
+            >`}
+      </div>
+      ${this.failure ? html`<div class="error" role="alert" data-testid="case-list-error">${errorText(lang, this.failure)}</div>` : null}
+      ${!this.loaded
+        ? html`<p class="muted">${t('cases.loading')}</p>`
+        : this.cases.length === 0
+          ? html`<p class="muted" data-testid="case-list-empty">${t('cases.empty')}</p>`
+          : html`
+              <table data-testid="case-list">
+                <thead>
+                  <tr>
+                    <th>${t('cases.caseNumber')}</th>
+                    <th>${t('cases.cause')}</th>
+                    <th>${t('cases.parties')}</th>
+                    <th>${t('cases.state')}</th>
+                    <th>${t('cases.filedAt')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this.cases.map(
+                    (c) => html`
+                      <tr data-testid="case-row" data-case-id=${c.id} data-state=${c.state}>
+                        <td data-label=${t('cases.caseNumber') + t('label.suffix')}>
+                          <a href=${caseHref(this.caseLink, c.id)} data-testid="case-link">${c.caseNumber ?? t('cases.notAssigned')}</a>
+                        </td>
+                        <td data-label=${t('cases.cause') + t('label.suffix')}>${causeName(lang, c.cause)}</td>
+                        <td data-label=${t('cases.parties') + t('label.suffix')}>${c.plaintiffs.join('、')} ${t('cases.versus')} ${c.defendants.join('、')}</td>
+                        <td data-label=${t('cases.state') + t('label.suffix')}><span class="badge" data-testid="case-state">${t(stateKey(c.state))}</span></td>
+                        <td data-label=${t('cases.filedAt') + t('label.suffix')}>${formatDate(lang, c.filedAt)}</td>
+                      </tr>
+                    `,
+                  )}
+                </tbody>
+              </table>
+            `}
+    `;
+  }
+}

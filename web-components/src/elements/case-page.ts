@@ -1,0 +1,362 @@
+// <ecourt-case-page case-id>: one case's details, its progress line, and for court staff the
+// commands the API allows now; follows the case over /rt so changes appear without a reload.
+import { LitElement, html, css, nothing } from 'lit';
+import { callApi } from '../api.ts';
+import { LocaleController } from '../locale.ts';
+import { SessionController } from '../session.ts';
+import { acquireRealtime, type RealtimeClient } from '../realtime.ts';
+import { baseStyles } from '../styles.ts';
+import { errorText, formatDate, formatDateTime, newUuid } from '../format.ts';
+import { causeName, commandKey, isMessageKey, stateKey, PROCESS_STEPS, stepKey } from '../i18n.ts';
+import type { CaseDetail } from '../types.ts';
+import type { CaseCommandType, CaseState } from '../../../actors/case/case.protocol.ts';
+
+/** How far along the 立案 → 结案 line each state is; off-line endings keep the step they left at. */
+const STEP_OF_STATE: Record<CaseState, number> = {
+  draft: -1,
+  filed: 0,
+  underReview: 1,
+  accepted: 2,
+  rejected: 1,
+  hearingScheduled: 3,
+  heard: 4,
+  judgmentIssued: 5,
+  served: 6,
+  closed: 7,
+  archived: 7,
+  withdrawn: -1,
+  mediationSettled: 7,
+};
+const ENDED_OFF_LINE: ReadonlySet<CaseState> = new Set(['rejected', 'withdrawn']);
+
+/** Plaintiffs first, then defendants, then third parties, as a complaint lists them. */
+const SIDE_ORDER = ['plaintiff', 'defendant', 'third_party'];
+const sideOrder = (side: string): number => (SIDE_ORDER.includes(side) ? SIDE_ORDER.indexOf(side) : SIDE_ORDER.length);
+
+/** Hearing times are entered in court time (China has one time zone, UTC+8, no summer time). */
+const COURT_UTC_OFFSET = '+08:00';
+
+export class EcourtCasePage extends LitElement {
+  static override properties = {
+    apiBase: { type: String, attribute: 'api-base' },
+    caseId: { type: String, attribute: 'case-id' },
+    listLink: { type: String, attribute: 'list-link' },
+    detail: { state: true },
+    failure: { state: true },
+    openCommand: { state: true },
+    busy: { state: true },
+    commandFailure: { state: true },
+    notice: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.35rem 1rem; margin: 0; }
+      dt { color: var(--ecourt-muted); }
+      dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+      section { margin-top: 1rem; }
+      .title { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: baseline; }
+      .progress { list-style: none; display: flex; flex-wrap: wrap; padding: 0; margin: 0; gap: 0.25rem; }
+      .progress li { flex: 1 1 0; min-width: 4.5rem; text-align: center; padding: 0.35rem 0.25rem; border-top: 4px solid var(--ecourt-line); color: var(--ecourt-muted); font-size: 0.9rem; }
+      .progress li.done { border-color: var(--ecourt-accent); color: var(--ecourt-ink); }
+      .progress li.current { border-color: var(--ecourt-accent); color: var(--ecourt-accent); font-weight: 700; }
+      .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+      .command-form { margin-top: 0.75rem; }
+      .command-form .buttons { display: flex; gap: 0.5rem; margin-top: 0.75rem; }
+      table { width: 100%; border-collapse: collapse; }
+      th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--ecourt-line); }
+      @media (max-width: 640px) {
+        .progress li { font-size: 0.78rem; overflow-wrap: anywhere; }
+        dl { grid-template-columns: 1fr; }
+        dt { margin-top: 0.4rem; }
+      }
+    `,
+  ];
+
+  declare apiBase: string;
+  declare caseId: string;
+  declare listLink: string;
+  declare detail: CaseDetail | null;
+  declare failure: unknown;
+  declare openCommand: CaseCommandType | null;
+  declare busy: boolean;
+  declare commandFailure: unknown;
+  declare notice: string | null;
+
+  private readonly locale = new LocaleController(this);
+  private readonly sessions = new SessionController(this);
+  private live: { client: RealtimeClient; release: () => void; key: string; undo: (() => void)[] } | null = null;
+  private loading: Promise<void> | null = null;
+  private loadAgain = false;
+
+  constructor() {
+    super();
+    this.apiBase = '';
+    this.caseId = '';
+    this.listLink = '#/cases';
+    this.detail = null;
+    this.failure = null;
+    this.openCommand = null;
+    this.busy = false;
+    this.commandFailure = null;
+    this.notice = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopLive();
+  }
+
+  override willUpdate(): void {
+    // A new case id or a new login: follow that case (or nothing, when logged out).
+    const token = this.sessions.session?.token;
+    const key = token && this.caseId ? `${token}|${this.caseId}` : null;
+    if (!this.isConnected || key === (this.live?.key ?? null)) return;
+    this.stopLive();
+    this.detail = null;
+    this.failure = null;
+    this.openCommand = null;
+    this.notice = null;
+    if (!key || !token) return;
+    const { client, release } = acquireRealtime(this.apiBase, token);
+    const caseId = this.caseId;
+    const undo = [
+      client.subscribe({ caseId }),
+      client.onMessage((message) => {
+        if (message.type === 'resync' || (message.type === 'case.event' && message.event.id === caseId)) void this.reload();
+      }),
+    ];
+    this.live = { client, release, key, undo };
+    void this.reload();
+  }
+
+  private stopLive(): void {
+    if (!this.live) return;
+    for (const undo of this.live.undo) undo();
+    this.live.release();
+    this.live = null;
+  }
+
+  /** One fetch at a time; a change arriving meanwhile fetches once more afterwards. */
+  async reload(): Promise<void> {
+    if (this.loading) {
+      this.loadAgain = true;
+      return this.loading;
+    }
+    this.loading = (async () => {
+      do {
+        this.loadAgain = false;
+        const caseId = this.caseId;
+        try {
+          const reply = await callApi<{ case: CaseDetail }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+          if (caseId !== this.caseId) return;
+          this.detail = reply.case;
+          this.failure = null;
+          // Someone else moved the case on: a half-filled form for a command no longer allowed goes.
+          if (this.openCommand && !(reply.case.allowedCommands ?? []).includes(this.openCommand)) this.openCommand = null;
+        } catch (error) {
+          if (caseId === this.caseId) this.failure = error;
+        }
+      } while (this.loadAgain);
+    })().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async sendCommand(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const type = this.openCommand;
+    if (!type) return;
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => String(data.get(name) ?? '').trim();
+    const fields: Record<string, unknown> = {};
+    switch (type) {
+      case 'REJECT':
+        fields.reasons = text('reasons').split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+        break;
+      case 'SCHEDULE_HEARING':
+        fields.hearingId = newUuid();
+        // datetime-local gives "2026-12-01T09:30"; it is court time, whatever the browser's zone.
+        fields.startsAt = text('startsAt') === '' ? '' : `${text('startsAt')}:00${COURT_UTC_OFFSET}`;
+        fields.courtroom = text('courtroom');
+        break;
+      case 'RECORD_HEARING_HELD':
+        fields.hearingId = text('hearingId');
+        break;
+      case 'ISSUE_JUDGMENT':
+      case 'SETTLE_BY_MEDIATION':
+        fields.summary = text('summary');
+        break;
+      case 'WITHDRAW':
+        fields.reason = text('reason');
+        break;
+      default:
+        break;
+    }
+    this.busy = true;
+    this.commandFailure = null;
+    this.notice = null;
+    try {
+      await callApi(this.apiBase, `/api/v1/cases/${encodeURIComponent(this.caseId)}/commands`, { method: 'POST', body: { type, ...fields } });
+      this.openCommand = null;
+      this.notice = this.locale.t('command.done', { name: this.locale.t(commandKey(type)) });
+      await this.reload();
+    } catch (error) {
+      this.commandFailure = error;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private commandFields(type: CaseCommandType) {
+    const t = this.locale.t.bind(this.locale);
+    switch (type) {
+      case 'REJECT':
+        return html`<label for="reasons">${t('command.reasons')}</label>
+          <textarea id="reasons" name="reasons" data-testid="command-reasons" required></textarea>`;
+      case 'SCHEDULE_HEARING':
+        return html`<label for="startsAt">${t('command.startsAt')}</label>
+          <input id="startsAt" name="startsAt" type="datetime-local" data-testid="command-starts-at" required />
+          <label for="courtroom">${t('command.courtroom')}</label>
+          <input id="courtroom" name="courtroom" data-testid="command-courtroom" required />`;
+      case 'RECORD_HEARING_HELD': {
+        const hearings = (this.detail?.hearings ?? []).filter((h) => h.state === 'scheduled');
+        return html`<label for="hearingId">${t('command.hearing')}</label>
+          <select id="hearingId" name="hearingId" data-testid="command-hearing" required>
+            ${hearings.map((h) => html`<option value=${h.id}>${formatDateTime(this.locale.lang, h.startsAt)} · ${h.courtroom}</option>`)}
+          </select>`;
+      }
+      case 'ISSUE_JUDGMENT':
+      case 'SETTLE_BY_MEDIATION':
+        return html`<label for="summary">${t('command.summary')}</label>
+          <textarea id="summary" name="summary" data-testid="command-summary" required minlength="2"></textarea>`;
+      case 'WITHDRAW':
+        return html`<label for="reason">${t('command.reason')}</label>
+          <textarea id="reason" name="reason" data-testid="command-reason" required minlength="2"></textarea>`;
+      default:
+        return nothing;
+    }
+  }
+
+  private renderProgress(state: CaseState) {
+    const t = this.locale.t.bind(this.locale);
+    const reached = STEP_OF_STATE[state] ?? -1;
+    const allDone = state === 'closed' || state === 'archived' || state === 'mediationSettled';
+    return html`<ol class="progress" data-testid="case-progress">
+      ${PROCESS_STEPS.map((step, index) => {
+        const cls = index < reached || allDone ? 'done' : index === reached ? (ENDED_OFF_LINE.has(state) ? 'done' : 'current') : '';
+        return html`<li class=${cls} data-step=${step}>${t(stepKey(step))}</li>`;
+      })}
+    </ol>`;
+  }
+
+  private sideName(side: string): string {
+    const key = `case.side.${side}`;
+    return isMessageKey(key) ? this.locale.t(key) : side;
+  }
+
+  private hearingStateName(state: string): string {
+    const key = `case.hearing.${state}`;
+    return isMessageKey(key) ? this.locale.t(key) : state;
+  }
+
+  override render() {
+    const t = this.locale.t.bind(this.locale);
+    const lang = this.locale.lang;
+    if (!this.sessions.session) return null;
+    const c = this.detail;
+    if (!c) {
+      return this.failure
+        ? html`<div class="error" role="alert" data-testid="case-error">${errorText(lang, this.failure, { withServerMessage: true })}</div>`
+        : html`<p class="muted">${t('case.loading')}</p>`;
+    }
+    // A command this bundle does not know yet (newer hub) is left out rather than sent blind.
+    const commands = (c.allowedCommands ?? []).filter((cmd): cmd is CaseCommandType => isMessageKey(`cmd.${cmd}`));
+    return html`
+      <p><a href=${this.listLink}>← ${t('case.back')}</a></p>
+      <div class="card" data-testid="case-page" data-case-id=${c.id} data-state=${c.state}>
+        <div class="title">
+          <h2 data-testid="case-number">${c.caseNumber ?? t('cases.notAssigned')}</h2>
+          <span class="badge" data-testid="case-state">${t(stateKey(c.state))}</span>
+        </div>
+        <section>
+          <h3>${t('case.progress')}</h3>
+          ${this.renderProgress(c.state)}
+        </section>
+        <section>
+          <dl>
+            <dt>${t('case.court')}</dt><dd>${c.courtName}</dd>
+            <dt>${t('case.cause')}</dt><dd data-testid="case-cause">${causeName(lang, c.cause)}</dd>
+            <dt>${t('cases.filedAt')}</dt><dd>${formatDate(lang, c.filedAt)}</dd>
+            <dt>${t('case.claims')}</dt><dd>${c.claims}</dd>
+            <dt>${t('case.amount')}</dt><dd>${c.claimAmount ? t('case.amountValue', { amount: c.claimAmount }) : '—'}</dd>
+            ${c.facts ? html`<dt>${t('case.facts')}</dt><dd>${c.facts}</dd>` : nothing}
+          </dl>
+        </section>
+        <section>
+          <h3>${t('case.parties')}</h3>
+          <ul data-testid="case-parties">
+            ${[...c.parties].sort((a, b) => sideOrder(a.side) - sideOrder(b.side)).map((p) => html`<li>${t('case.partyLine', { side: this.sideName(p.side), name: p.name, kind: t(p.kind === 'organisation' ? 'case.kind.organisation' : 'case.kind.person') })}</li>`)}
+          </ul>
+        </section>
+        <section>
+          <h3>${t('case.hearings')}</h3>
+          ${c.hearings.length === 0
+            ? html`<p class="muted">${t('case.noHearings')}</p>`
+            : html`<table data-testid="case-hearings">
+                <thead><tr><th>${t('case.hearing.startsAt')}</th><th>${t('case.hearing.courtroom')}</th><th>${t('case.hearing.state')}</th></tr></thead>
+                <tbody>
+                  ${c.hearings.map((h) => html`<tr><td>${formatDateTime(lang, h.startsAt)}</td><td>${h.courtroom}</td><td>${this.hearingStateName(h.state)}</td></tr>`)}
+                </tbody>
+              </table>`}
+        </section>
+        ${this.failure ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
+        ${this.notice ? html`<div class="notice" role="status" data-testid="command-notice">${this.notice}</div>` : nothing}
+        ${commands.length === 0 ? nothing : this.renderActions(commands)}
+      </div>
+    `;
+  }
+
+  private renderActions(commands: CaseCommandType[]) {
+    const t = this.locale.t.bind(this.locale);
+    const open = this.openCommand;
+    return html`
+      <section>
+        <h3>${t('case.actions')}</h3>
+        <div class="actions">
+          ${commands.map(
+            (type) => html`<button
+              type="button"
+              class=${open === type ? '' : 'secondary'}
+              data-testid=${`command-${type}`}
+              ?disabled=${this.busy}
+              @click=${() => {
+                this.openCommand = type;
+                this.commandFailure = null;
+                this.notice = null;
+              }}
+            >${t(commandKey(type))}</button>`,
+          )}
+        </div>
+        ${open
+          ? html`<form class="command-form card" data-testid="command-form" data-command=${open} @submit=${this.sendCommand}>
+              <strong>${t(commandKey(open))}</strong>
+              ${this.commandFields(open)}
+              ${this.commandFailure
+                ? html`<div class="error" role="alert" data-testid="command-error">${errorText(this.locale.lang, this.commandFailure, { withServerMessage: true })}</div>`
+                : nothing}
+              <div class="buttons">
+                <button type="submit" data-testid="command-submit" ?disabled=${this.busy}>${this.busy ? t('command.busy') : t('command.submit')}</button>
+                <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => (this.openCommand = null)}>${t('command.cancel')}</button>
+              </div>
+            </form>`
+          : nothing}
+      </section>
+    `;
+  }
+}

@@ -1,0 +1,222 @@
+// The browser side of the hub's /rt channel: one socket per token, shared by the elements of
+// a page; subscriptions are reference-counted and re-sent after every reconnect (with backoff),
+// and listeners hear "resync" then, because events may have been missed while offline.
+
+export interface CaseEvent {
+  kind: string;
+  id: string;
+  seq: number;
+  type: string;
+  state: string;
+  at: string;
+  summary: Record<string, unknown>;
+}
+
+export type RealtimeSubscription = { caseId: string } | { scope: 'court' };
+
+export type RealtimeMessage =
+  | { type: 'case.event'; event: CaseEvent }
+  | { type: 'resync' }
+  | { type: 'error'; code: string; message: string };
+
+export type RealtimeStatus = 'connecting' | 'open' | 'closed';
+
+export interface RealtimeOptions {
+  /** ws(s)://host/rt?token=… (see realtimeUrl). */
+  url: string;
+  /** Reconnect delays: doubling from initialMs up to maxMs, with jitter. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  pingIntervalMs?: number;
+}
+
+/** Close codes after which reconnecting cannot help: the token is invalid or forbidden. */
+const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+
+const subscriptionKey = (subscription: RealtimeSubscription): string =>
+  'caseId' in subscription ? `case:${subscription.caseId}` : `scope:${subscription.scope}`;
+
+/** The /rt address for an `api-base` ('' = this page's origin) and a session token. */
+export function realtimeUrl(apiBase: string, token: string): string {
+  const base = new URL(apiBase === '' ? '/' : apiBase, window.location.href);
+  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  base.pathname = `${base.pathname.replace(/\/+$/, '')}/rt`;
+  base.search = `?token=${encodeURIComponent(token)}`;
+  base.hash = '';
+  return base.toString();
+}
+
+export class RealtimeClient {
+  private socket: WebSocket | null = null;
+  private readonly subscriptions = new Map<string, { subscription: RealtimeSubscription; count: number }>();
+  private readonly listeners = new Set<(message: RealtimeMessage) => void>();
+  private readonly statusListeners = new Set<(status: RealtimeStatus) => void>();
+  private attempt = 0;
+  private everReady = false;
+  private ready = false;
+  private closed = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private statusValue: RealtimeStatus = 'connecting';
+
+  constructor(private readonly options: RealtimeOptions) {
+    this.connect();
+  }
+
+  get status(): RealtimeStatus {
+    return this.statusValue;
+  }
+
+  /** Subscribes (once per distinct subscription on this socket); returns the undo. */
+  subscribe(subscription: RealtimeSubscription): () => void {
+    const key = subscriptionKey(subscription);
+    const entry = this.subscriptions.get(key);
+    if (entry) entry.count += 1;
+    else {
+      this.subscriptions.set(key, { subscription, count: 1 });
+      if (this.ready) this.send({ v: 1, type: 'subscribe', ...subscription });
+    }
+    let undone = false;
+    return () => {
+      if (undone) return;
+      undone = true;
+      const held = this.subscriptions.get(key);
+      if (!held) return;
+      held.count -= 1;
+      if (held.count > 0) return;
+      this.subscriptions.delete(key);
+      if (this.ready) this.send({ v: 1, type: 'unsubscribe', ...subscription });
+    };
+  }
+
+  onMessage(listener: (message: RealtimeMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onStatus(listener: (status: RealtimeStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.pingTimer);
+    this.socket?.close(1000, 'client closed');
+    this.socket = null;
+    this.setStatus('closed');
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.setStatus('connecting');
+    const socket = new WebSocket(this.options.url);
+    this.socket = socket;
+    socket.addEventListener('message', (event) => {
+      if (this.socket !== socket || typeof event.data !== 'string') return;
+      this.handle(event.data);
+    });
+    socket.addEventListener('close', (event) => {
+      // Only the current socket's close matters: a late close of an old one must not
+      // tear down its successor.
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.ready = false;
+      clearInterval(this.pingTimer);
+      if (this.closed || FINAL_CLOSE_CODES.has(event.code)) {
+        this.closed = true;
+        this.setStatus('closed');
+        return;
+      }
+      this.setStatus('connecting');
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const initial = this.options.initialBackoffMs ?? 500;
+    const max = this.options.maxBackoffMs ?? 15_000;
+    const delay = Math.min(max, initial * 2 ** this.attempt) * (0.5 + Math.random() * 0.5);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private handle(data: string): void {
+    let message: { type?: string; event?: CaseEvent; code?: string; message?: string };
+    try {
+      message = JSON.parse(data) as typeof message;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        this.attempt = 0;
+        for (const { subscription } of this.subscriptions.values()) this.send({ v: 1, type: 'subscribe', ...subscription });
+        clearInterval(this.pingTimer);
+        this.pingTimer = setInterval(() => this.send({ v: 1, type: 'ping' }), this.options.pingIntervalMs ?? 25_000);
+        this.setStatus('open');
+        if (this.everReady) this.emit({ type: 'resync' });
+        this.everReady = true;
+        break;
+      }
+      case 'case.event':
+        if (message.event) this.emit({ type: 'case.event', event: message.event });
+        break;
+      case 'error':
+        this.emit({ type: 'error', code: message.code ?? 'INTERNAL', message: message.message ?? '' });
+        break;
+      default:
+        // subscribed / pong / messages of a newer protocol: nothing to do.
+        break;
+    }
+  }
+
+  private send(message: Record<string, unknown>): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private emit(message: RealtimeMessage): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(message);
+      } catch (error) {
+        console.error('ecourt realtime listener failed', error);
+      }
+    }
+  }
+
+  private setStatus(status: RealtimeStatus): void {
+    if (status === this.statusValue) return;
+    this.statusValue = status;
+    for (const listener of [...this.statusListeners]) listener(status);
+  }
+}
+
+const shared = new Map<string, { client: RealtimeClient; users: number }>();
+
+/** The page's socket for this API and token; call release() when the element disconnects. */
+export function acquireRealtime(apiBase: string, token: string): { client: RealtimeClient; release: () => void } {
+  const url = realtimeUrl(apiBase, token);
+  let entry = shared.get(url);
+  if (!entry) {
+    entry = { client: new RealtimeClient({ url }), users: 0 };
+    shared.set(url, entry);
+  }
+  entry.users += 1;
+  const held = entry;
+  let released = false;
+  return {
+    client: held.client,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      if (held.users === 0) {
+        shared.delete(url);
+        held.client.close();
+      }
+    },
+  };
+}
