@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: uWS keeps idle keep-alive connections open for a while after close(),
+// and everything that must be flushed was flushed by main() before it returned.
+process.exit(code);

@@ -13,6 +13,7 @@ import { LoginRateLimit } from './auth/login-rate-limit.ts';
 import { hubRoutes } from './api/routes.ts';
 import { mountRoutes } from './http/router.ts';
 import { mountStaticFiles } from './http/static-files.ts';
+import { mountCorsPreflight } from './http/cors.ts';
 import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
 import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
@@ -65,6 +66,7 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   });
 
   const app = uws.App();
+  mountCorsPreflight(app);
   mountRoutes(app, hubRoutes(), services);
   mountRealtimeEndpoint(app, uws, paths.realtime, realtime);
   // Last: the static site and the coded 404 for everything else (uWS prefers exact routes anyway).

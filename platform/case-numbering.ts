@@ -1,6 +1,8 @@
 // Assigns case numbers in the court's format, e.g. (2026)京0105民初123号: the year is the
-// court's local year at acceptance, the sequence is per court, year and case type.
+// court's local year at acceptance, the sequence is per court, year and case type. Numbers are
+// reserved in runs (one database round trip for every acceptance waiting on the same court).
 import { formatCaseNumber } from '../actors/case/case-number.ts';
+import type { ReserveCaseNumbers } from '../actors/case/case-number-dispenser.ts';
 import { getCourt } from '../storage/courts/get-court.ts';
 import { nextCaseSequence } from '../storage/cases/next-case-sequence.ts';
 import type { Db } from '../storage/database.ts';
@@ -12,12 +14,21 @@ export function yearInTimeZone(at: Date, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
 }
 
-export function createCaseNumbering(db: Db): (courtId: string, at: Date) => Promise<string> {
-  return async (courtId, at) => {
-    const court = await getCourt({ db, courtId });
-    if (!court) throw new NotFoundError('court');
+/** Reserves `count` consecutive civil first-instance numbers of a court, in order. */
+export function createCaseNumberReservation(db: Db): ReserveCaseNumbers {
+  const courts = new Map<string, { code: string; timeZone: string }>();
+  return async (courtId, at, count) => {
+    let court = courts.get(courtId);
+    if (!court) {
+      const found = await getCourt({ db, courtId });
+      if (!found) throw new NotFoundError('court');
+      court = { code: found.code, timeZone: found.timeZone };
+      courts.set(courtId, court); // a court's code and time zone do not change under a running node
+    }
     const year = yearInTimeZone(at, court.timeZone);
-    const sequence = await nextCaseSequence({ db, courtId, year, typeCode: CIVIL_FIRST_INSTANCE });
-    return formatCaseNumber({ year, courtCode: court.code, typeCode: CIVIL_FIRST_INSTANCE, sequence });
+    const last = await nextCaseSequence({ db, courtId, year, typeCode: CIVIL_FIRST_INSTANCE, count });
+    return Array.from({ length: count }, (_, index) =>
+      formatCaseNumber({ year, courtCode: court.code, typeCode: CIVIL_FIRST_INSTANCE, sequence: last - count + 1 + index }),
+    );
   };
 }

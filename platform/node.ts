@@ -8,7 +8,7 @@ import { ConfigError, isEmbedded, type Config, type ProcessRole } from './config
 import { createLogger, type Logger } from './logger.ts';
 import { loadSecrets, type NodeSecrets } from './secrets.ts';
 import { createPersonalDataCipher, type PersonalDataCipher } from './personal-data.ts';
-import { createCaseNumbering } from './case-numbering.ts';
+import { createCaseNumberReservation } from './case-numbering.ts';
 import { seedDemoIfEmpty, type DemoSeedResult } from './demo-seed.ts';
 import { openDatabase, type Database } from '../storage/database.ts';
 import { migrateDatabase } from '../storage/migrate.ts';
@@ -107,7 +107,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         nodeId,
         journal: createSqlJournal({ db: database.db, projections: { case: caseProjection } }),
         bus,
-        behaviours: [createCaseBehaviour({ nextCaseNumber: createCaseNumbering(database.db), cipher })],
+        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
         logger,
         shardCount: config.ECOURT_SHARDS,
       });

@@ -15,7 +15,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { ROLES } from '../platform/roles.ts';
+import { COURT_STAFF_ROLES, ROLES } from '../platform/roles.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -51,6 +51,8 @@ export const users = pgTable(
   },
   (t) => [
     check('users_role_check', sql`${t.role} in (${quoted(ROLES)})`),
+    // Staff see their court's cases: a judge without a court would see nothing, or everything by mistake.
+    check('users_staff_court_check', sql`${t.role} not in (${quoted(COURT_STAFF_ROLES)}) or ${t.courtId} is not null`),
     index('users_court_idx').on(t.courtId),
   ],
 );
@@ -168,8 +170,9 @@ export const auditLog = pgTable(
 );
 
 /**
- * The actors' event journal. `context` is the actor's context after the event, kept so a
- * reader (projection replay, rehydration) gets the whole JournalRecord back.
+ * The actors' event journal: events only. An actor's context is rebuilt by replaying them (from
+ * the latest snapshot), so it is not stored per record — it would cost more than the rest of a
+ * group commit (~1 KB per record).
  */
 export const actorJournal = pgTable(
   'actor_journal',
@@ -179,7 +182,6 @@ export const actorJournal = pgTable(
     seq: integer('seq').notNull(),
     event: jsonb('event').$type<{ type: string } & Record<string, unknown>>().notNull(),
     state: text('state').notNull(),
-    context: jsonb('context').$type<Record<string, unknown>>().notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ name: 'actor_journal_pk', columns: [t.kind, t.actorId, t.seq] })],

@@ -90,13 +90,22 @@ function errorReply(error: AppError): string {
   return JSON.stringify(body);
 }
 
-/** Backoff for reconnects: 250 ms doubling to 5 s, with jitter so a fleet doesn't reconnect in step. */
-function reconnectDelay(): () => number {
-  let attempt = 0;
-  return () => {
-    attempt = Math.min(attempt + 1, 5);
-    const base = Math.min(250 * 2 ** (attempt - 1), 5000);
-    return base / 2 + Math.random() * (base / 2);
+/**
+ * Reconnect backoff. nats.js asks for the wait on every pass of its dial loop (not once per
+ * attempt), so the wait grows with the length of the outage: 250 ms at first, up to 5 s, with
+ * jitter so a fleet of nodes doesn't reconnect in step.
+ */
+function reconnectBackoff(): { wait: () => number; reset: () => void } {
+  let outageStartedAt: number | undefined;
+  return {
+    wait: () => {
+      outageStartedAt ??= Date.now();
+      const base = Math.min(Math.max((Date.now() - outageStartedAt) / 4, 250), 5000);
+      return base * (0.75 + Math.random() * 0.25);
+    },
+    reset: () => {
+      outageStartedAt = undefined;
+    },
   };
 }
 
@@ -171,15 +180,19 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
   const local = (subject: string) => (subject.startsWith(prefix) ? subject.slice(prefix.length) : subject);
   const counters: NatsBusStats = { dropped: 0, refused: 0 };
 
+  const backoff = reconnectBackoff();
   let nc: NatsConnection;
   try {
     nc = await connect({
       servers: options.url,
       name: options.name ?? `ecourt-${namespace}`,
       maxReconnectAttempts: -1,
-      reconnectDelayHandler: reconnectDelay(),
+      reconnectDelayHandler: backoff.wait,
       pingInterval: 10_000,
       maxPingOut: 3,
+      // Otherwise every request builds two Error objects up front just for their stack traces:
+      // measured at ~7 % of a node's CPU under load. Our errors carry subject and reason instead.
+      noAsyncTraces: true,
     });
   } catch (error) {
     throw new NatsConnectError(options.url, { cause: error });
@@ -199,6 +212,7 @@ export async function createNatsBus(options: NatsBusOptions): Promise<NatsBus> {
           break;
         case 'reconnect':
           connected = true;
+          backoff.reset();
           logger.info('bus reconnected', { server: status.server });
           break;
         case 'error':

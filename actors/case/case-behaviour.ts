@@ -5,6 +5,7 @@ import type { PersonalDataCipher } from '../../platform/personal-data.ts';
 import { CommandRefusedError, type ActorBehaviour } from '../runtime/actor-behaviour.ts';
 import { caseCommand, type CaseCommand, type PartyInput } from './case.protocol.ts';
 import { parseCaseNumber } from './case-number.ts';
+import { createCaseNumberDispenser, type ReserveCaseNumbers } from './case-number-dispenser.ts';
 import { caseMachine, type CaseContext, type CaseEvent, type SealedParty } from './case.machine.ts';
 
 export { allowedCaseCommands } from './allowed-case-commands.ts';
@@ -12,8 +13,8 @@ export { allowedCaseCommands } from './allowed-case-commands.ts';
 export const CASE_KIND = 'case';
 
 export interface CaseBehaviourDeps {
-  /** Draws the next case number of a court (e.g. '(2026)京0105民初123号'); called only for an allowed ACCEPT. */
-  nextCaseNumber(courtId: string, at: Date): Promise<string>;
+  /** Reserves consecutive case numbers of a court (e.g. '(2026)京0105民初123号'); used only for an allowed ACCEPT. */
+  reserveCaseNumbers: ReserveCaseNumbers;
   cipher: PersonalDataCipher;
 }
 
@@ -28,6 +29,10 @@ function sealParty(party: PartyInput, cipher: PersonalDataCipher): SealedParty {
 }
 
 export function createCaseBehaviour(deps: CaseBehaviourDeps): ActorBehaviour<CaseCommand, CaseEvent> {
+  // One reservation in flight per court: concurrent acceptances must not queue on the sequence row's lock.
+  const drawCaseNumber = createCaseNumberDispenser({
+    reserve: deps.reserveCaseNumbers,
+  });
   return {
     kind: CASE_KIND,
     machine: caseMachine,
@@ -66,7 +71,7 @@ export function createCaseBehaviour(deps: CaseBehaviourDeps): ActorBehaviour<Cas
           }
           const { courtId } = current.context as CaseContext;
           if (!courtId) throw new Error('an accepted case must have a court');
-          const caseNumber = await deps.nextCaseNumber(courtId, now);
+          const caseNumber = await drawCaseNumber(courtId, now);
           if (!parseCaseNumber(caseNumber)) throw new Error(`malformed case number from the numbering service: ${caseNumber}`);
           return { type: 'ACCEPT', by: command.by, caseNumber };
         }

@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../../platform/logger.ts';
 import type { Bus, BusSubscription } from '../bus/bus.ts';
 import { subjects } from '../bus/subjects.ts';
 import { CommandRefusedError, type ActorView, type AnyActorBehaviour } from './actor-behaviour.ts';
-import { commandEnvelope } from './command-envelope.ts';
+import { ACTOR_ID_PATTERN, commandEnvelope } from './command-envelope.ts';
 import { JournalWriter } from './journal-writer.ts';
 import { shardOf } from './shards.ts';
 import {
@@ -88,10 +88,11 @@ const refusal = (code: ErrorCode, message: string, details?: unknown): CommandRe
   error: { code, message, ...(details === undefined ? {} : { details }) },
 });
 
-class ActorLoadError extends Error {
+/** An actor could not be rebuilt or its machine failed: it is dropped and rehydrated on its next command. */
+class ActorFailedError extends Error {
   constructor(ref: ActorRef, reason: string, options?: { cause?: unknown }) {
-    super(`cannot load ${actorAddress(ref)}: ${reason}`, options);
-    this.name = 'ActorLoadError';
+    super(`${actorAddress(ref)} failed: ${reason}`, options);
+    this.name = 'ActorFailedError';
   }
 }
 
@@ -124,11 +125,15 @@ export class ActorHost {
     this.writer = new JournalWriter(this.journal, options.groupCommit);
   }
 
-  /** Runs one command on an actor of this node; resolves once its event is durable (or it was refused). */
+  /**
+   * Runs one command on an actor of this node; resolves once its event is durable (or it was refused).
+   * The reply's context is the actor's own (immutable, replaced on every event): read it, never change it.
+   */
   handle(ref: ActorRef, rawCommand: unknown): Promise<CommandReply> {
     if (this.stopping) return Promise.resolve(refusal('ACTOR_UNAVAILABLE', 'this node is shutting down'));
     const behaviour = this.behaviours.get(ref.kind);
     if (!behaviour) return Promise.resolve(refusal('NOT_FOUND', `no actor kind ${JSON.stringify(ref.kind)}`));
+    if (!ACTOR_ID_PATTERN.test(ref.id)) return Promise.resolve(refusal('VALIDATION_FAILED', 'not a valid actor id'));
     const parsed = behaviour.commandSchema.safeParse(rawCommand);
     if (!parsed.success) {
       const details = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
@@ -301,14 +306,14 @@ export class ActorHost {
       throw error;
     }
     // The actor may have been dropped (stop) while toEvent awaited; never apply to a stale one.
-    if (entry.actor !== actor || entry.failed) throw new ActorLoadError(ref, 'the actor changed while preparing the event');
+    if (entry.actor !== actor || entry.failed) throw new ActorFailedError(ref, 'the actor changed while preparing the event');
     const current = actor.getSnapshot();
     if (current.status !== 'active' || !current.can(event)) {
       return refusal(behaviour.refusalCode, `${command.type} is not allowed in state ${state}`, { state, command: command.type });
     }
     actor.send(event);
     const after = actor.getSnapshot();
-    if (entry.failed || after.status === 'error') throw new ActorLoadError(ref, `the machine failed on ${event.type}`, { cause: after.error });
+    if (entry.failed || after.status === 'error') throw new ActorFailedError(ref, `the machine failed on ${event.type}`, { cause: after.error });
     const record: JournalRecord = {
       kind: ref.kind,
       id: ref.id,
@@ -350,14 +355,14 @@ export class ActorHost {
     for (const record of records) {
       if (record.seq !== seq + 1) {
         actor.stop();
-        throw new ActorLoadError(ref, `journal gap: expected #${seq + 1}, found #${record.seq}`);
+        throw new ActorFailedError(ref, `journal gap: expected #${seq + 1}, found #${record.seq}`);
       }
       actor.send(record.event);
       seq = record.seq;
     }
     if (entry.failed || actor.getSnapshot().status === 'error') {
       actor.stop();
-      throw new ActorLoadError(ref, 'replay failed');
+      throw new ActorFailedError(ref, 'replay failed');
     }
     const last = records.at(-1);
     if (last && flatStateName(actor.getSnapshot().value) !== last.state) {

@@ -23,10 +23,13 @@ export interface JournalRecord {
   event: { type: string } & Record<string, unknown>;
   /** The state the actor reached, flattened ('hearingScheduled', 'a.b'). */
   state: string;
-  /** The actor's context after the event (what projections read). */
+  /** The actor's context after the event (what projections read in the commit; not stored). */
   context: Record<string, unknown>;
   at: string;
 }
+
+/** A journal record as read back: everything but the context, which replay recomputes. */
+export type LoadedJournalRecord = Omit<JournalRecord, 'context'>;
 
 export interface ActorSnapshotRecord {
   seq: number;
@@ -42,8 +45,11 @@ export interface ActorJournal {
    * already exists: another node wrote that actor, the caller must drop and rehydrate it.
    */
   commit(records: JournalRecord[]): Promise<void>;
-  /** Latest snapshot (if any) and the records after it, in seq order. */
-  load(ref: ActorRef): Promise<{ snapshot: ActorSnapshotRecord | null; records: JournalRecord[] }>;
+  /**
+   * Latest snapshot (if any) and the records after it, in seq order. Loaded records carry no
+   * context: the journal keeps events (the truth), and replaying them rebuilds the context.
+   */
+  load(ref: ActorRef): Promise<{ snapshot: ActorSnapshotRecord | null; records: LoadedJournalRecord[] }>;
   saveSnapshot(ref: ActorRef, snapshot: ActorSnapshotRecord): Promise<void>;
 }
 

@@ -3,6 +3,7 @@
 // and never after the client aborted.
 import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import { CORS_HEADERS } from './cors.ts';
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
@@ -87,7 +88,7 @@ export class HttpExchange {
     this.abortListeners.push(listener);
   }
 
-  /** Writes the whole response; a no-op (returns false) if the exchange is no longer open. */
+  /** Writes the whole response (with the CORS headers); a no-op (returns false) if the exchange is no longer open. */
   respond(
     status: number,
     headers: Record<string, string>,
@@ -98,6 +99,7 @@ export class HttpExchange {
     this.finished = true;
     this.res.cork(() => {
       this.res.writeStatus(statusLine(status));
+      for (const [key, value] of Object.entries(CORS_HEADERS)) if (!(key in headers)) this.res.writeHeader(key, value);
       for (const [key, value] of Object.entries(headers)) this.res.writeHeader(key, value);
       this.res.end(body, options.closeConnection ?? false);
     });

@@ -2,18 +2,19 @@
 // projections) on Postgres, once over the in-process bus (the named peer) and once over NATS
 // request/reply; plus Postgres' raw single-row insert rate as a baseline. Prints one table.
 //   node --import tsx scripts/bench/actors.ts [--actors 10000] [--commands N] [--concurrency C]
+//     [--only in-process|nats] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
 import { parseArgs } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createInProcessBus } from '../../actors/bus/in-process-bus.ts';
 import { createNatsBus } from '../../actors/bus/nats-bus.ts';
 import type { Bus } from '../../actors/bus/bus.ts';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
 import { ActorHost } from '../../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
 import type { ActorClient, ActorJournal } from '../../actors/runtime/types.ts';
-import { createCaseNumbering } from '../../platform/case-numbering.ts';
+import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { createPersonalDataCipher, type PersonalDataCipher } from '../../platform/personal-data.ts';
 import { openDatabase, type Database } from '../../storage/database.ts';
@@ -147,7 +148,7 @@ async function runConfig(
     nodeId: `bench-${config}`,
     journal,
     bus: buses.host,
-    behaviours: [createCaseBehaviour({ nextCaseNumber: createCaseNumbering(database.db), cipher })],
+    behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
     logger: silentLogger,
     shardCount: SHARDS,
   });

@@ -1,6 +1,6 @@
 // Who may see a case: court staff see every case of their own court; litigants (party, lawyer,
 // institution) see the cases they filed or where one of the parties is their account.
-import { and, eq, exists, or, sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { COURT_STAFF_ROLES, LITIGANT_ROLES } from '../../platform/roles.ts';
 import { isUuid } from '../ids.ts';
 import { caseParties, cases } from '../schema.ts';
@@ -19,10 +19,9 @@ export function visibleCasesCondition(viewer: CaseViewer): SQL | null {
   }
   if ((LITIGANT_ROLES as readonly string[]).includes(viewer.role)) {
     if (!isUuid(viewer.userId)) return null;
-    const asParty = exists(
-      sql`(select 1 from ${caseParties} where ${and(eq(caseParties.caseId, cases.id), eq(caseParties.userId, viewer.userId))})`,
-    );
-    return or(eq(cases.filedBy, viewer.userId), asParty) ?? null;
+    // A union of two index look-ups (cases by filer, parties by account), not an OR the planner
+    // can only answer by scanning every case of the city.
+    return sql`${cases.id} in (select ${cases.id} from ${cases} where ${cases.filedBy} = ${viewer.userId} union select ${caseParties.caseId} from ${caseParties} where ${caseParties.userId} = ${viewer.userId})`;
   }
   return null;
 }

@@ -4,7 +4,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { JournalRecord } from '../../actors/runtime/types.ts';
 import type { Db } from '../database.ts';
-import { rowsOf } from '../batches.ts';
+import { rowsOf } from '../raw-rows.ts';
 import { insertManySql, jsonText } from '../insert-many.ts';
 import { caseParties, cases, hearings } from '../schema.ts';
 import { writeAudit, type AuditEntry } from '../audit/write-audit.ts';

@@ -43,7 +43,6 @@ export function createSqlJournal({ db, projections = {} }: SqlJournalOptions): A
               [actorJournal.seq, 'int', records.map((r) => r.seq)],
               [actorJournal.event, 'jsonb', records.map((r) => jsonText(r.event))],
               [actorJournal.state, 'text', records.map((r) => r.state)],
-              [actorJournal.context, 'jsonb', records.map((r) => jsonText(r.context))],
               [actorJournal.at, 'timestamptz', records.map((r) => r.at)],
             ]),
           );
@@ -82,7 +81,6 @@ export function createSqlJournal({ db, projections = {} }: SqlJournalOptions): A
           seq: row.seq,
           event: row.event,
           state: row.state,
-          context: row.context,
           at: row.at.toISOString(),
         })),
       };

@@ -4,7 +4,6 @@ CREATE TABLE "actor_journal" (
 	"seq" integer NOT NULL,
 	"event" jsonb NOT NULL,
 	"state" text NOT NULL,
-	"context" jsonb NOT NULL,
 	"at" timestamp with time zone NOT NULL,
 	CONSTRAINT "actor_journal_pk" PRIMARY KEY("kind","actor_id","seq")
 );
@@ -118,7 +117,8 @@ CREATE TABLE "users" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "users_username_unique" UNIQUE("username"),
 	CONSTRAINT "users_id_number_index_unique" UNIQUE("id_number_index"),
-	CONSTRAINT "users_role_check" CHECK ("users"."role" in ('party', 'lawyer', 'judge', 'clerk', 'courtAdmin', 'institution'))
+	CONSTRAINT "users_role_check" CHECK ("users"."role" in ('party', 'lawyer', 'judge', 'clerk', 'courtAdmin', 'institution')),
+	CONSTRAINT "users_staff_court_check" CHECK ("users"."role" not in ('judge', 'clerk', 'courtAdmin') or "users"."court_id" is not null)
 );
 --> statement-breakpoint
 ALTER TABLE "case_number_sequences" ADD CONSTRAINT "case_number_sequences_court_id_courts_id_fk" FOREIGN KEY ("court_id") REFERENCES "public"."courts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -1,10 +1,10 @@
 // Creates a platform account. The ID number and phone are sealed before they reach the table;
 // the ID number's blind index refuses a second account for the same identity.
-import { ConflictError } from '../../platform/errors.ts';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.ts';
 import type { PersonalDataCipher } from '../../platform/personal-data.ts';
 import type { Role } from '../../platform/roles.ts';
 import type { Db } from '../database.ts';
-import { uniqueViolationOf } from '../database-errors.ts';
+import { postgresErrorOf, uniqueViolationOf } from '../database-errors.ts';
 import { users } from '../schema.ts';
 import { writeAudit, type AuditActor } from '../audit/write-audit.ts';
 import type { PublicUser } from './public-user.ts';
@@ -69,6 +69,12 @@ export async function createUser({ db, cipher, user, actor }: CreateUserOptions)
       throw new ConflictError('An account already exists for this identity document', { cause: error });
     }
     if (violation) throw new ConflictError('This account conflicts with an existing one', { cause: error });
+    const failure = postgresErrorOf(error);
+    if (failure?.constraint === 'users_court_id_courts_id_fk') throw new NotFoundError('Court', { cause: error });
+    if (failure?.constraint === 'users_staff_court_check') {
+      throw new AppError('VALIDATION_FAILED', 'Court staff (judge, clerk, court administrator) must belong to a court', undefined, { cause: error });
+    }
+    if (failure?.constraint === 'users_role_check') throw new AppError('VALIDATION_FAILED', `Unknown role ${user.role}`, undefined, { cause: error });
     throw error;
   }
 }

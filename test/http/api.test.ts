@@ -11,6 +11,7 @@ import { parseConfig } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { hubRoutes } from '../../hub/api/routes.ts';
 import { openApiPath } from '../../hub/http/paths.ts';
+import { listAudit } from '../../storage/audit/list-audit.ts';
 
 const PASSWORD = 'demo-password-1';
 let platform: RunningPlatform;
@@ -74,7 +75,7 @@ beforeAll(async () => {
   for (const username of ['party1', 'party2', 'clerk1', 'judge1']) tokens[username] = await login(username);
   const courts = await call('GET', '/api/v1/courts');
   courtId = courts.json.courts.find((court: { code: string }) => court.code === '京0105').id;
-});
+}, 120_000);
 
 afterAll(async () => {
   await platform?.stop();
@@ -101,6 +102,23 @@ describe('operations', () => {
     const command = response.json.paths['/api/v1/cases/{caseId}/commands'].post;
     expect(Object.keys(command.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404', '409', '413', '415', '422']));
     expect(command.parameters).toEqual([expect.objectContaining({ name: 'caseId', in: 'path', required: true })]);
+  });
+
+  it('allows cross-origin use by embedding sites (CORS, bearer tokens only)', async () => {
+    const preflight = await fetch(`${base}/api/v1/cases`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://court.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    const courts = await fetch(`${base}/api/v1/courts`, { headers: { origin: 'https://court.example' } });
+    expect(courts.headers.get('access-control-allow-origin')).toBe('*');
+    const bundle = await fetch(`${base}/components/ecourt.js`, { headers: { origin: 'https://court.example' } });
+    expect(bundle.headers.get('access-control-allow-origin')).toBe('*');
+    const refused = await call('GET', '/api/v1/cases');
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toContain('retry-after');
   });
 
   it('answers unknown API paths with the coded 404', async () => {
@@ -284,6 +302,9 @@ describe('cases', () => {
     const accept = await call('POST', `/api/v1/cases/${caseId}/commands`, { token: tokens.clerk1, body: { type: 'ACCEPT' } });
     expect(accept.status, accept.text).toBe(200);
     expect(accept.json.case.state).toBe('accepted');
+    const clerk = await call('GET', '/api/v1/me', { token: tokens.clerk1 });
+    const audit = await listAudit({ db: platform.database.db, subjectKind: 'case', subjectId: caseId });
+    expect(audit.find((row) => row.action === 'case.BEGIN_REVIEW')).toMatchObject({ actorUserId: clerk.json.user.id, actorRole: 'clerk' });
     expect(accept.json.case.caseNumber).toMatch(/^\(\d{4}\)京0105民初\d+号$/);
     expect(accept.json.case.allowedCommands).toEqual(expect.arrayContaining(['SCHEDULE_HEARING', 'WITHDRAW']));
     expect(accept.json.case.allowedCommands).not.toContain('SETTLE_BY_MEDIATION'); // judge only

@@ -113,7 +113,7 @@ beforeAll(async () => {
     tokens[username] = body.token;
     if (username === 'clerk1') courtId = body.user.courtId;
   }
-});
+}, 120_000);
 
 afterAll(async () => {
   for (const ws of clients) ws.terminate();

@@ -27,8 +27,8 @@ describe('ecourt start (embedded defaults)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
 
-    const password = /password \/ 密码: (\S+)/.exec(first.proc.stdout())?.[1];
-    expect(password, first.proc.stdout()).toBeTruthy();
+    const password = (await first.proc.waitForStdout(/password \/ 密码: (\S+)/))[1];
+    expect(password).toMatch(/^\S{8,}$/);
     const login = await fetch(`${first.url}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -50,7 +50,7 @@ describe('ecourt start (embedded defaults)', () => {
 
     // Restart on the same data dir: same password, no second copy of the demo data.
     const second = await startEmbedded();
-    expect(second.proc.stdout()).toContain(password!);
+    expect((await second.proc.waitForStdout(/password \/ 密码: (\S+)/))[1]).toBe(password);
     const again = (await (
       await fetch(`${second.url}/api/v1/cases`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { cases: unknown[] };

@@ -1,11 +1,12 @@
 // The NATS bus against a real nats-server with JetStream: request/reply, queue groups,
 // no responders, wildcards, durable events stored in the stream, namespace isolation.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager, AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { createNatsBus, type NatsBus } from '../../actors/bus/nats-bus.ts';
 import { subjects } from '../../actors/bus/subjects.ts';
 import { AppError } from '../../platform/errors.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import { createLogger, silentLogger } from '../../platform/logger.ts';
 import { NATS_TEST_URL, probeNats, uniqueNamespace } from '../support/services.ts';
 
 const nats = await probeNats();
@@ -13,6 +14,32 @@ const nats = await probeNats();
 async function removeEventStream(bus: NatsBus): Promise<void> {
   const jsm = await jetstreamManager(bus.connection);
   await jsm.streams.delete(bus.eventStream).catch(() => undefined);
+}
+
+/** A TCP relay in front of nats-server that the test can cut and restore, to see the bus reconnect. */
+async function startRelay(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server;
+  const listen = (port: number) =>
+    new Promise<number>((resolve) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(target.port), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+    });
+  const port = await listen(0);
+  const cut = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { url: `nats://127.0.0.1:${port}`, cut, restore: () => listen(port), close: cut };
 }
 
 const waitFor = async (check: () => boolean, timeoutMs = 3000) => {
@@ -180,6 +207,30 @@ describe.skipIf(!nats.available)(`NATS bus${nats.skipReason}`, () => {
       sub.unsubscribe();
     } finally {
       await bounded.close();
+    }
+  });
+
+  it('reconnects after losing the server, reports it in health(), and serves again', async () => {
+    const relay = await startRelay(new URL(NATS_TEST_URL));
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    const flaky = await createNatsBus({ url: relay.url, namespace, logger, name: 'flaky' });
+    try {
+      const served = flaky.serve('svc.flaky', async () => 'back');
+      await flaky.connection.flush();
+      await expect(a.request('svc.flaky', {})).resolves.toBe('back');
+      await relay.cut();
+      await waitFor(() => lines.some((line) => line.includes('"bus disconnected"')));
+      expect(await flaky.health()).toMatchObject({ ok: false, detail: 'reconnecting' });
+      await relay.restore();
+      await waitFor(() => lines.some((line) => line.includes('"bus reconnected"')), 10_000);
+      expect(await flaky.health()).toMatchObject({ ok: true });
+      // The serve subscription was restored by the client on reconnect.
+      await expect(a.request('svc.flaky', {}, { timeoutMs: 2000 })).resolves.toBe('back');
+      served.unsubscribe();
+    } finally {
+      await flaky.close();
+      await relay.close();
     }
   });
 

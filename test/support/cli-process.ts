@@ -10,6 +10,8 @@ export interface EcourtProcess {
   stderr: () => string;
   /** Resolves with the first stderr JSON log record whose message matches. */
   waitForLog(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves once stdout matches. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -60,6 +62,15 @@ export function runEcourt(args: string[], env: Record<string, string | undefined
           reject(new Error(`ecourt exited (${code ?? signal}) before "${message}"; stderr:\n${err}`));
         });
       });
+    },
+    async waitForStdout(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(out);
+        if (match) return match;
+        if (Date.now() > deadline) throw new Error(`stdout never matched ${pattern}; stdout:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -8,6 +8,7 @@ import {
   type ActorRef,
   type ActorSnapshotRecord,
   type JournalRecord,
+  type LoadedJournalRecord,
 } from '../../actors/runtime/types.ts';
 
 export class MemoryJournal implements ActorJournal {
@@ -55,12 +56,15 @@ export class MemoryJournal implements ActorJournal {
     this.commitSizes.push(records.length);
   }
 
-  async load(ref: ActorRef): Promise<{ snapshot: ActorSnapshotRecord | null; records: JournalRecord[] }> {
+  async load(ref: ActorRef): Promise<{ snapshot: ActorSnapshotRecord | null; records: LoadedJournalRecord[] }> {
     this.loads++;
     const snapshot = this.snapshots.get(actorAddress(ref)) ?? null;
     const after = snapshot?.seq ?? 0;
     const records = (this.records.get(actorAddress(ref)) ?? []).filter((record) => record.seq > after).sort((a, b) => a.seq - b.seq);
-    return { snapshot: snapshot ? structuredClone(snapshot) : null, records: structuredClone(records) };
+    return {
+      snapshot: snapshot ? structuredClone(snapshot) : null,
+      records: structuredClone(records.map(({ context: _context, ...loaded }) => loaded)),
+    };
   }
 
   async saveSnapshot(ref: ActorRef, snapshot: ActorSnapshotRecord): Promise<void> {

@@ -62,11 +62,12 @@ describe('ActorHost with the case actor', () => {
     const numbersDrawn: string[] = [];
     const behaviour = createCaseBehaviour({
       cipher,
-      nextCaseNumber: async () => {
-        const number = `(2026)京0105民初${++sequence}号`;
-        numbersDrawn.push(number);
-        return number;
-      },
+      reserveCaseNumbers: async (_courtId, _at, count) =>
+        Array.from({ length: count }, () => {
+          const number = `(2026)京0105民初${++sequence}号`;
+          numbersDrawn.push(number);
+          return number;
+        }),
     });
     const host = new ActorHost({
       nodeId: 'n1',
@@ -108,6 +109,7 @@ describe('ActorHost with the case actor', () => {
     expect((bad as { error: { details: Array<{ path: string }> } }).error.details.some((d) => d.path.includes('claimAmount'))).toBe(true);
     expect(await host.handle({ kind: 'case', id }, { type: 'SELF_DESTRUCT', by: judge })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(await host.handle({ kind: 'nothing', id }, simple('CLOSE'))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await host.handle({ kind: 'case', id: 'a.b' }, fileCommand())).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(journal.totalRecords).toBe(0);
   });
 

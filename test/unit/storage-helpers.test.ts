@@ -5,7 +5,7 @@ import { postgresErrorOf, uniqueViolationOf } from '../../storage/database-error
 import { insertManySql, jsonText } from '../../storage/insert-many.ts';
 import { actorJournal } from '../../storage/schema.ts';
 import { visibleCasesCondition } from '../../storage/cases/case-visibility.ts';
-import { chunked, rowsOf } from '../../storage/batches.ts';
+import { rowsOf } from '../../storage/raw-rows.ts';
 import { isUuid } from '../../storage/ids.ts';
 import { openDatabase, DatabaseOptionsError } from '../../storage/database.ts';
 
@@ -86,11 +86,6 @@ describe('case visibility', () => {
 });
 
 describe('small helpers', () => {
-  it('chunks without losing or reordering items', () => {
-    expect(chunked([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunked([], 2)).toEqual([]);
-  });
-
   it('reads rows from either driver’s result and tolerates anything else', () => {
     expect(rowsOf<{ n: number }>({ rows: [{ n: 1 }] })).toEqual([{ n: 1 }]);
     expect(rowsOf(undefined)).toEqual([]);
