@@ -2,7 +2,9 @@
 // projections) on Postgres, once over the in-process bus (the named peer) and once over NATS
 // request/reply; plus Postgres' raw single-row insert rate as a baseline. Prints one table.
 //   node --import tsx scripts/bench/actors.ts [--actors 10000] [--commands N] [--concurrency C]
-//     [--only in-process|nats] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
+//     [--hosts H] [--only in-process|nats|nats-process] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -24,6 +26,7 @@ import { migrateDatabase } from '../../storage/migrate.ts';
 import { caseLifeCommands, createCourtFixture, type CourtFixture } from './case-flow.ts';
 
 const SHARDS = 64;
+const HOST_PROCESS = fileURLToPath(new URL('./actor-host-process.ts', import.meta.url));
 
 interface Result {
   config: string;
@@ -121,7 +124,7 @@ async function runConfig(
   cipher: PersonalDataCipher,
   fixture: CourtFixture,
   buses: { host: Bus; client: Bus },
-  options: { actors: number; commands: number; concurrency: number },
+  options: { actors: number; commands: number; concurrency: number; hosts: number },
 ): Promise<Result> {
   // Commit and projection times are measured around the real journal, to show where time goes.
   const commitMs: number[] = [];
@@ -144,23 +147,64 @@ async function runConfig(
       commitMs.push(performance.now() - started);
     },
   };
-  const host = new ActorHost({
-    nodeId: `bench-${config}`,
-    journal,
-    bus: buses.host,
-    behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
-    logger: silentLogger,
-    shardCount: SHARDS,
-  });
-  host.serveAllShards();
+  // Several hosts in one process split the shards like several nodes would: each has its own
+  // group commit, so their commits overlap (one host commits one batch at a time).
+  const hosts = Array.from(
+    { length: options.hosts },
+    (_, index) =>
+      new ActorHost({
+        nodeId: `bench-${config}-${index}`,
+        journal,
+        bus: buses.host,
+        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+        logger: silentLogger,
+        shardCount: SHARDS,
+      }),
+  );
+  for (let shard = 0; shard < SHARDS; shard++) hosts[shard % hosts.length]!.serveShard('case', shard);
   const client = createBusActorClient({ bus: buses.client, shardCount: SHARDS });
   try {
     const run = await drive(client, fixture, options.actors, options.commands, options.concurrency);
-    const { commits, records } = host.stats();
+    const stats = hosts.map((host) => host.stats());
+    const commits = stats.reduce((sum, s) => sum + s.commits, 0);
+    const records = stats.reduce((sum, s) => sum + s.records, 0);
     const median = (values: number[]) => (values.length ? [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]! : 0);
     return { config, actors: options.actors, ...run, commits, records, commitP50: median(commitMs), projectionP50: median(projectionMs) };
   } finally {
-    await host.stop();
+    await Promise.all(hosts.map((host) => host.stop()));
+  }
+}
+
+/** The distributed shape: the ActorHost in its own process, this process only sends commands over NATS. */
+async function runSeparateHost(
+  urls: { database: string; nats: string },
+  namespace: string,
+  dataKey: string,
+  fixture: CourtFixture,
+  options: { actors: number; commands: number; concurrency: number },
+): Promise<Result> {
+  const child = spawn(process.execPath, ['--import', 'tsx', HOST_PROCESS], {
+    env: { ...process.env, BENCH_DATABASE_URL: urls.database, BENCH_NATS_URL: urls.nats, BENCH_NAMESPACE: namespace, BENCH_DATA_KEY: dataKey, BENCH_SHARDS: String(SHARDS) },
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('"bench host ready"')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bench host exited (${code}) before ready:\n${output}`)));
+  });
+  const bus = await createNatsBus({ url: urls.nats, namespace, logger: silentLogger, name: 'bench-client' });
+  try {
+    const run = await drive(createBusActorClient({ bus, shardCount: SHARDS }), fixture, options.actors, options.commands, options.concurrency);
+    const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number };
+    return { config: 'nats bus, host in own process', actors: options.actors, ...run, commits: stats.commits, records: stats.records, commitP50: stats.commitP50, projectionP50: Number.NaN };
+  } finally {
+    await bus.close();
+    child.kill('SIGTERM');
+    await exited;
   }
 }
 
@@ -187,6 +231,16 @@ async function rawInsertRate(url: string, rows: number): Promise<{ seconds: numb
   return { seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/** The NATS configurations leave a namespace event stream behind; remove it (it may not exist). */
+async function removeEventStream(natsUrl: string, namespace: string): Promise<void> {
+  const bus = await createNatsBus({ url: natsUrl, namespace, logger: silentLogger, name: 'bench-cleanup' });
+  try {
+    await (await jetstreamManager(bus.connection)).streams.delete(bus.eventStream).catch(() => undefined);
+  } finally {
+    await bus.close();
+  }
+}
+
 function printTable(results: Result[], raw: { rows: number; seconds: number; p50: number; p99: number } | null): void {
   const header = ['config', 'actors', 'commands', 'events/s', 'p50 ms', 'p99 ms', 'commits', 'records/commit', 'commit p50 ms', 'projection p50 ms'];
   const rows = results.map((r) => [
@@ -199,7 +253,7 @@ function printTable(results: Result[], raw: { rows: number; seconds: number; p50
     String(r.commits),
     (r.records / Math.max(r.commits, 1)).toFixed(1),
     r.commitP50.toFixed(1),
-    r.projectionP50.toFixed(1),
+    Number.isNaN(r.projectionP50) ? '-' : r.projectionP50.toFixed(1),
   ]);
   if (raw) rows.push(['postgres raw insert (pool 10)', '-', String(raw.rows), (raw.rows / raw.seconds).toFixed(0), raw.p50.toFixed(1), raw.p99.toFixed(1), String(raw.rows), '1.0', '-', '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -215,6 +269,7 @@ async function main(): Promise<void> {
       actors: { type: 'string', default: '10000' },
       commands: { type: 'string' },
       concurrency: { type: 'string', default: '256' },
+      hosts: { type: 'string', default: '1' },
       'skip-raw': { type: 'boolean', default: false },
       only: { type: 'string' },
     },
@@ -222,7 +277,8 @@ async function main(): Promise<void> {
   const actors = Number(values.actors);
   const commands = Number(values.commands ?? actors * 3);
   const concurrency = Number(values.concurrency);
-  if (![actors, commands, concurrency].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands and --concurrency must be positive integers');
+  const hostCount = Number(values.hosts);
+  if (![actors, commands, concurrency, hostCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency and --hosts must be positive integers');
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const natsUrl = process.env.BENCH_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -233,10 +289,11 @@ async function main(): Promise<void> {
   let raw: { rows: number; seconds: number; p50: number; p99: number } | null = null;
   try {
     await migrateDatabase(database);
-    const cipher = createPersonalDataCipher(randomBytes(32));
+    const dataKey = randomBytes(32).toString('hex');
+    const cipher = createPersonalDataCipher(Buffer.from(dataKey, 'hex'));
     const fixture = await createCourtFixture(database.db, cipher);
-    const options = { actors, commands, concurrency };
-    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrency}, ${SHARDS} shards, Postgres + SQL journal with projections`);
+    const options = { actors, commands, concurrency, hosts: hostCount };
+    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrency}, ${SHARDS} shards, ${hostCount} host(s) in the in-process configurations, Postgres + SQL journal with projections`);
 
     if (!values.only || values.only === 'in-process') {
       const bus = createInProcessBus();
@@ -249,10 +306,12 @@ async function main(): Promise<void> {
       try {
         results.push(await runConfig('nats bus + postgres', database, cipher, fixture, { host: hostBus, client: clientBus }, options));
       } finally {
-        await (await jetstreamManager(clientBus.connection)).streams.delete(clientBus.eventStream).catch(() => undefined);
         await clientBus.close();
         await hostBus.close();
       }
+    }
+    if (!values.only || values.only === 'nats-process') {
+      results.push(await runSeparateHost({ database: bench.url, nats: natsUrl }, namespace, dataKey, fixture, options));
     }
     if (!values['skip-raw']) {
       const rows = Math.min(commands, 5000);
@@ -261,6 +320,7 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     await bench.drop();
+    await removeEventStream(natsUrl, namespace);
   }
   printTable(results, raw);
 }

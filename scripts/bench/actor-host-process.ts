@@ -1,0 +1,63 @@
+// The benchmark's separate actor node: an ActorHost serving every case shard over NATS, journalling
+// to Postgres. Started by scripts/bench/actors.ts; answers its stats on `bench.stats`, stops on SIGTERM.
+//   BENCH_DATABASE_URL=… BENCH_NATS_URL=… BENCH_NAMESPACE=… BENCH_DATA_KEY=<64 hex> BENCH_SHARDS=64 node --import tsx scripts/bench/actor-host-process.ts
+import { createNatsBus } from '../../actors/bus/nats-bus.ts';
+import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
+import { ActorHost } from '../../actors/runtime/actor-host.ts';
+import type { ActorJournal } from '../../actors/runtime/types.ts';
+import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
+import { createLogger, silentLogger } from '../../platform/logger.ts';
+import { createPersonalDataCipher } from '../../platform/personal-data.ts';
+import { openDatabase } from '../../storage/database.ts';
+import { caseProjection } from '../../storage/journal/case-projection.ts';
+import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const log = createLogger({ base: { component: 'bench-host' } });
+  const database = await openDatabase({ databaseUrl: required('BENCH_DATABASE_URL') });
+  const bus = await createNatsBus({ url: required('BENCH_NATS_URL'), namespace: required('BENCH_NAMESPACE'), logger: log, name: 'bench-host', maxPending: 100_000 });
+  const cipher = createPersonalDataCipher(Buffer.from(required('BENCH_DATA_KEY'), 'hex'));
+  const commitMs: number[] = [];
+  const sqlJournal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
+  const journal: ActorJournal = {
+    ...sqlJournal,
+    async commit(records) {
+      const started = performance.now();
+      await sqlJournal.commit(records);
+      commitMs.push(performance.now() - started);
+    },
+  };
+  const host = new ActorHost({
+    nodeId: 'bench-host',
+    journal,
+    bus,
+    behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+    logger: silentLogger,
+    shardCount: Number(required('BENCH_SHARDS')),
+  });
+  host.serveAllShards();
+  bus.serve('bench.stats', async () => {
+    const sorted = [...commitMs].sort((a, b) => a - b);
+    return { ...host.stats(), commitP50: sorted[Math.floor(sorted.length / 2)] ?? 0 };
+  });
+  await bus.connection.flush();
+  log.info('bench host ready');
+  process.once('SIGTERM', () => {
+    void (async () => {
+      await host.stop();
+      await bus.close();
+      await database.close();
+    })().finally(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
