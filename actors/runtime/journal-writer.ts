@@ -8,6 +8,13 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Flush at the latest this long after the first waiting record. */
   maxDelayMs?: number;
+  /**
+   * How many commits may be in flight at once. Safe above 1 because an actor awaits its record's
+   * commit before it handles its next command: one actor never has records in two batches, and
+   * actors' rows do not depend on each other. Two let the database work on one batch while the
+   * next is being sent.
+   */
+  maxConcurrentCommits?: number;
 }
 
 interface PendingRecord {
@@ -19,9 +26,10 @@ interface PendingRecord {
 export class JournalWriter {
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
+  private readonly maxConcurrent: number;
   private buffer: PendingRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private flushing: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private immediateScheduled = false;
   private draining = false;
   private commitCount = 0;
@@ -33,6 +41,7 @@ export class JournalWriter {
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 512);
     this.maxDelayMs = Math.max(0, options.maxDelayMs ?? 2);
+    this.maxConcurrent = Math.max(1, options.maxConcurrentCommits ?? 2);
   }
 
   /** Queues a record; resolves once it is committed, rejects with the commit's error. */
@@ -45,9 +54,9 @@ export class JournalWriter {
 
   /** Commits everything queued so far (and whatever arrives meanwhile); resolves when nothing is left. */
   async flush(): Promise<void> {
-    while (this.buffer.length > 0 || this.flushing) {
+    while (this.buffer.length > 0 || this.inFlight.size > 0) {
       this.start();
-      if (this.flushing) await this.flushing;
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight);
     }
   }
 
@@ -61,13 +70,13 @@ export class JournalWriter {
     await this.flush();
   }
 
-  stats(): { pendingRecords: number; commits: number; records: number } {
-    return { pendingRecords: this.buffer.length, commits: this.commitCount, records: this.recordCount };
+  stats(): { pendingRecords: number; commits: number; records: number; commitsInFlight: number } {
+    return { pendingRecords: this.buffer.length, commits: this.commitCount, records: this.recordCount, commitsInFlight: this.inFlight.size };
   }
 
   private schedule(): void {
-    // While a batch is being written, new records simply accumulate: the loop takes them next.
-    if (this.flushing) return;
+    // While every commit slot is busy, new records simply accumulate: the next free slot takes them.
+    if (this.inFlight.size >= this.maxConcurrent) return;
     if (this.buffer.length >= this.maxBatch) {
       this.start();
     } else if (this.draining) {
@@ -94,22 +103,18 @@ export class JournalWriter {
     }
   }
 
+  /** Fills free commit slots with batches of what waits. */
   private start(): void {
     this.clearTimer();
-    if (this.flushing || this.buffer.length === 0) return;
-    this.flushing = this.writeBatches().finally(() => {
-      this.flushing = null;
-      // Records that came in during the last batch but did not fill one wait for the timer again.
-      if (this.buffer.length > 0) this.schedule();
-    });
-  }
-
-  /** One commit at a time; a full batch waiting after a commit is written straight away. */
-  private async writeBatches(): Promise<void> {
-    do {
+    while (this.inFlight.size < this.maxConcurrent && this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.maxBatch);
-      await this.commitBatch(batch);
-    } while (this.buffer.length >= this.maxBatch);
+      const commit: Promise<void> = this.commitBatch(batch).finally(() => {
+        this.inFlight.delete(commit);
+        // Records that came in meanwhile: a full batch goes at once, a partial one waits for the timer.
+        if (this.buffer.length > 0) this.schedule();
+      });
+      this.inFlight.add(commit);
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ describe('JournalWriter (group commit)', () => {
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all(done);
     expect(journal.commitSizes).toEqual([3]);
-    expect(writer.stats()).toEqual({ pendingRecords: 0, commits: 1, records: 3 });
+    expect(writer.stats()).toEqual({ pendingRecords: 0, commits: 1, records: 3, commitsInFlight: 0 });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -37,9 +37,9 @@ describe('JournalWriter (group commit)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('runs one commit at a time; records arriving meanwhile form the next batch', async () => {
+  it('with one commit slot, runs one commit at a time; records arriving meanwhile form the next batch', async () => {
     const journal = new MemoryJournal();
-    const writer = new JournalWriter(journal, { maxBatch: 100, maxDelayMs: 1 });
+    const writer = new JournalWriter(journal, { maxBatch: 100, maxDelayMs: 1, maxConcurrentCommits: 1 });
     const release = journal.hold();
     const first = [writer.append(record('a')), writer.append(record('b'))];
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -49,6 +49,25 @@ describe('JournalWriter (group commit)', () => {
     release();
     await Promise.all([...first, ...second]);
     expect(journal.commitSizes).toEqual([2, 3]);
+  });
+
+  it('with two commit slots, a second batch goes while the first is in flight; a third gathers until a slot frees', async () => {
+    const journal = new MemoryJournal();
+    const writer = new JournalWriter(journal, { maxBatch: 100, maxDelayMs: 1, maxConcurrentCommits: 2 });
+    const release = journal.hold();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const first = [writer.append(record('a'))];
+    await pause();
+    const second = [writer.append(record('b')), writer.append(record('c'))];
+    await pause();
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 2, pendingRecords: 0 });
+    const third = [writer.append(record('d')), writer.append(record('e')), writer.append(record('f'))];
+    await pause();
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 2, pendingRecords: 3 });
+    release();
+    await Promise.all([...first, ...second, ...third]);
+    expect(journal.commitSizes).toEqual([1, 2, 3]);
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 0, pendingRecords: 0, commits: 3, records: 6 });
   });
 
   it('a failed batch rejects its waiters; a conflict rejects only the conflicting actor and commits the rest', async () => {
