@@ -21,6 +21,11 @@ const commands: Record<string, Command> = {
     const { values } = parseArgs({ args, options: { role: { type: 'string' } }, strict: true });
     const role = (values.role ?? config.ECOURT_ROLE) as ProcessRole;
     if (!PROCESS_ROLES.includes(role)) throw new UsageError(`--role must be one of ${PROCESS_ROLES.join(', ')}`);
+    if (role !== 'actors') {
+      // A fresh clone has no built portal yet: build it once (and again after its sources change).
+      const { ensureComponentsBuilt } = await import('../web-components/ensure-built.ts');
+      if ((await ensureComponentsBuilt()) === 'built') console.log('Portal components built / 门户组件已构建');
+    }
     const { startPlatform } = await import('../platform/node.ts');
     const platform = await startPlatform({ config, role });
     printBanner(platform.hub?.url, platform.demo, role);

@@ -1,12 +1,6 @@
 // Starts the hub: one uWS app serving the HTTP API (/api/v1, /healthz), the /rt realtime
 // WebSocket and the static site, on config.HOST:PORT (PORT 0 picks a free port).
 import type { us_listen_socket } from 'uWebSockets.js';
-import type { Config } from '../platform/config.ts';
-import type { Logger } from '../platform/logger.ts';
-import type { PersonalDataCipher } from '../platform/personal-data.ts';
-import type { Database } from '../storage/database.ts';
-import type { Bus } from '../actors/bus/bus.ts';
-import type { ActorClient } from '../actors/runtime/types.ts';
 import { isCaseMember } from '../storage/cases/is-case-member.ts';
 import { loadNativeUws } from './uws.ts';
 import { LoginRateLimit } from './auth/login-rate-limit.ts';
@@ -17,18 +11,9 @@ import { mountCorsPreflight } from './http/cors.ts';
 import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
 import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
-import type { HubServices } from './services.ts';
+import type { HubDeps, HubServices } from './services.ts';
 
-export interface HubDeps {
-  config: Config;
-  logger: Logger;
-  database: Database;
-  bus: Bus;
-  actors: ActorClient;
-  cipher: PersonalDataCipher;
-  sessionSecret: Buffer;
-  staticDir: string;
-}
+export type { HubDeps } from './services.ts';
 
 export interface RunningHub {
   port: number;

@@ -7,7 +7,8 @@ import type { Bus } from '../actors/bus/bus.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import type { LoginRateLimit } from './auth/login-rate-limit.ts';
 
-export interface HubServices {
+/** What the node hands to startHub. */
+export interface HubDeps {
   config: Config;
   logger: Logger;
   database: Database;
@@ -15,5 +16,11 @@ export interface HubServices {
   actors: ActorClient;
   cipher: PersonalDataCipher;
   sessionSecret: Buffer;
+  /** Folder of the built portal (index.html, components/ecourt.js). */
+  staticDir: string;
+}
+
+/** What route handlers and the realtime channel see: the node's parts plus the hub's own. */
+export interface HubServices extends Omit<HubDeps, 'staticDir'> {
   loginRateLimit: LoginRateLimit;
 }

@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { createLogger, type Logger } from '../platform/logger.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -33,6 +34,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   /** PGlite in memory (tests, benchmarks). */
   inMemory?: boolean;
+  /** Where pool trouble is reported (an idle connection that died). Default: JSON lines on stderr. */
+  logger?: Logger;
 }
 
 export class DatabaseOptionsError extends Error {
@@ -45,7 +48,7 @@ export class DatabaseOptionsError extends Error {
 const POOL_SIZE = 10;
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.logger ?? createLogger({ base: { component: 'database' } }));
   if (options.inMemory) return openPglite(new PGlite());
   if (options.dataDir) {
     const dir = join(options.dataDir, 'pglite');
@@ -72,10 +75,15 @@ async function openPglite(client: PGlite): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, logger: Logger): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  // An idle client losing its connection (server restart, pg_terminate_backend, DROP DATABASE …
+  // WITH (FORCE)) is emitted on the pool; without a listener that 'error' event ends the process.
+  // The pool has already discarded that client and the next query opens a new one, so only log it
+  // (just the error's own fields: pg-pool hangs the whole Client object on it as `err.client`).
+  pool.on('error', (error: Error & { code?: string }) => {
+    logger.warn('idle database connection lost', { error: error.message, code: error.code });
+  });
   const db = drizzlePostgres({ client: pool, schema });
   let closed = false;
   return {

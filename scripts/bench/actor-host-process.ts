@@ -42,9 +42,16 @@ async function main(): Promise<void> {
     shardCount: Number(required('BENCH_SHARDS')),
   });
   host.serveAllShards();
+  // CPU of this process while the bench drives it (reset right before the first command).
+  let cpuSince = process.cpuUsage();
+  bus.serve('bench.cpu-reset', async () => {
+    cpuSince = process.cpuUsage();
+    return null;
+  });
   bus.serve('bench.stats', async () => {
+    const cpu = process.cpuUsage(cpuSince);
     const sorted = [...commitMs].sort((a, b) => a - b);
-    return { ...host.stats(), commitP50: sorted[Math.floor(sorted.length / 2)] ?? 0 };
+    return { ...host.stats(), commitP50: sorted[Math.floor(sorted.length / 2)] ?? 0, cpuMicros: cpu.user + cpu.system };
   });
   await bus.connection.flush();
   log.info('bench host ready');

@@ -41,6 +41,8 @@ interface Result {
   /** Median time of one group commit (whole transaction) and of its projection part. */
   commitP50: number;
   projectionP50: number;
+  /** CPU (user + system) of the process running the host, per journalled event: load-independent cost. */
+  hostCpuUsPerEvent: number;
 }
 
 const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
@@ -49,6 +51,7 @@ const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[
 async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ecourt_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on('error', (error) => console.error('bench admin connection:', error.message));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
@@ -58,6 +61,7 @@ async function createBenchDatabase(adminUrl: string): Promise<{ url: string; dro
     url: url.toString(),
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
+      client.on('error', (error) => console.error('bench admin connection:', error.message));
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
@@ -164,12 +168,16 @@ async function runConfig(
   for (let shard = 0; shard < SHARDS; shard++) hosts[shard % hosts.length]!.serveShard('case', shard);
   const client = createBusActorClient({ bus: buses.client, shardCount: SHARDS });
   try {
+    const cpuBefore = process.cpuUsage();
     const run = await drive(client, fixture, options.actors, options.commands, options.concurrency);
+    const cpu = process.cpuUsage(cpuBefore);
     const stats = hosts.map((host) => host.stats());
     const commits = stats.reduce((sum, s) => sum + s.commits, 0);
     const records = stats.reduce((sum, s) => sum + s.records, 0);
     const median = (values: number[]) => (values.length ? [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]! : 0);
-    return { config, actors: options.actors, ...run, commits, records, commitP50: median(commitMs), projectionP50: median(projectionMs) };
+    // Here the client shares the process, so this includes the sending side too.
+    const hostCpuUsPerEvent = (cpu.user + cpu.system) / Math.max(records, 1);
+    return { config, actors: options.actors, ...run, commits, records, commitP50: median(commitMs), projectionP50: median(projectionMs), hostCpuUsPerEvent };
   } finally {
     await Promise.all(hosts.map((host) => host.stop()));
   }
@@ -183,7 +191,9 @@ async function runSeparateHost(
   fixture: CourtFixture,
   options: { actors: number; commands: number; concurrency: number },
 ): Promise<Result> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOST_PROCESS], {
+  // BENCH_HOST_NODE_ARGS: extra node flags for the host process (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
+  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', HOST_PROCESS], {
     env: { ...process.env, BENCH_DATABASE_URL: urls.database, BENCH_NATS_URL: urls.nats, BENCH_NAMESPACE: namespace, BENCH_DATA_KEY: dataKey, BENCH_SHARDS: String(SHARDS) },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
@@ -198,9 +208,19 @@ async function runSeparateHost(
   });
   const bus = await createNatsBus({ url: urls.nats, namespace, logger: silentLogger, name: 'bench-client' });
   try {
+    await bus.request('bench.cpu-reset', null);
     const run = await drive(createBusActorClient({ bus, shardCount: SHARDS }), fixture, options.actors, options.commands, options.concurrency);
-    const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number };
-    return { config: 'nats bus, host in own process', actors: options.actors, ...run, commits: stats.commits, records: stats.records, commitP50: stats.commitP50, projectionP50: Number.NaN };
+    const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number; cpuMicros: number };
+    return {
+      config: 'nats bus, host in own process',
+      actors: options.actors,
+      ...run,
+      commits: stats.commits,
+      records: stats.records,
+      commitP50: stats.commitP50,
+      projectionP50: Number.NaN,
+      hostCpuUsPerEvent: stats.cpuMicros / Math.max(stats.records, 1),
+    };
   } finally {
     await bus.close();
     child.kill('SIGTERM');
@@ -211,6 +231,8 @@ async function runSeparateHost(
 /** Postgres' own rate for single-row autocommit inserts from a pool of 10: what no group commit gets. */
 async function rawInsertRate(url: string, rows: number): Promise<{ seconds: number; p50: number; p99: number }> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client dying must not end the bench with an unhandled 'error' event.
+  pool.on('error', (error) => console.error('bench raw pool:', error.message));
   await pool.query('create table if not exists bench_raw (id uuid primary key, body jsonb not null)');
   const latencies = new Float64Array(rows);
   let next = 0;
@@ -242,7 +264,7 @@ async function removeEventStream(natsUrl: string, namespace: string): Promise<vo
 }
 
 function printTable(results: Result[], raw: { rows: number; seconds: number; p50: number; p99: number } | null): void {
-  const header = ['config', 'actors', 'commands', 'events/s', 'p50 ms', 'p99 ms', 'commits', 'records/commit', 'commit p50 ms', 'projection p50 ms'];
+  const header = ['config', 'actors', 'commands', 'events/s', 'p50 ms', 'p99 ms', 'commits', 'records/commit', 'commit p50 ms', 'projection p50 ms', 'cpu µs/event'];
   const rows = results.map((r) => [
     r.config,
     String(r.actors),
@@ -254,8 +276,9 @@ function printTable(results: Result[], raw: { rows: number; seconds: number; p50
     (r.records / Math.max(r.commits, 1)).toFixed(1),
     r.commitP50.toFixed(1),
     Number.isNaN(r.projectionP50) ? '-' : r.projectionP50.toFixed(1),
+    r.hostCpuUsPerEvent.toFixed(0),
   ]);
-  if (raw) rows.push(['postgres raw insert (pool 10)', '-', String(raw.rows), (raw.rows / raw.seconds).toFixed(0), raw.p50.toFixed(1), raw.p99.toFixed(1), String(raw.rows), '1.0', '-', '-']);
+  if (raw) rows.push(['postgres raw insert (pool 10)', '-', String(raw.rows), (raw.rows / raw.seconds).toFixed(0), raw.p50.toFixed(1), raw.p99.toFixed(1), String(raw.rows), '1.0', '-', '-', '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ') + ' |';
   console.log(line(header));

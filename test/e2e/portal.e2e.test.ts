@@ -2,7 +2,7 @@
 // homepage and language switch, a party filing a case, the clerk seeing it arrive live and
 // accepting it, and the party's page following without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { inCI } from '../support/services.ts';
 import { parseConfig } from '../../platform/config.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import { ensureComponentsBuilt } from '../../web-components/ensure-built.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,8 +24,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const DEMO_PASSWORD = 'demo-password-1';
-const WEB_DIR = fileURLToPath(new URL('../../web-components/', import.meta.url));
-const BUNDLE = join(WEB_DIR, 'dist/components/ecourt.js');
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const LIVE_TIMEOUT_MS = 15_000;
 
@@ -41,23 +40,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && inCI) throw new Error(`Chromium is required in CI but missing at ${CHROMIUM} (apt-get install chromium)`);
 const skipReason = hasChromium ? '' : ` (skipped: Chromium not found at ${CHROMIUM})`;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a direct `vitest run` of this file builds only if the bundle is stale. */
-async function ensureBundle(): Promise<void> {
-  const sourcesChanged = Math.max(newestSource(join(WEB_DIR, 'src')), statSync(join(WEB_DIR, 'index.html')).mtimeMs);
-  if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs >= sourcesChanged) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'warn' });
-}
 
 describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, () => {
   let platform: RunningPlatform;
@@ -89,7 +71,7 @@ describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, 
   const stillSamePage = (page: Page) => page.evaluate(() => (window as unknown as { ecourtMark?: number }).ecourtMark === 42);
 
   beforeAll(async () => {
-    await ensureBundle();
+    await ensureComponentsBuilt();
     dataDir = mkdtempSync(join(tmpdir(), 'ecourt-e2e-'));
     platform = await startPlatform({
       config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: DEMO_PASSWORD, ECOURT_LOG_LEVEL: 'warn' }),

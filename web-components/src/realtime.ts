@@ -2,15 +2,10 @@
 // a page; subscriptions are reference-counted and re-sent after every reconnect (with backoff),
 // and listeners hear "resync" then, because events may have been missed while offline.
 
-export interface CaseEvent {
-  kind: string;
-  id: string;
-  seq: number;
-  type: string;
-  state: string;
-  at: string;
-  summary: Record<string, unknown>;
-}
+import type { DomainEvent } from '../../actors/runtime/types.ts';
+
+/** A case's domain event as the hub forwards it. */
+export type CaseEvent = DomainEvent;
 
 export type RealtimeSubscription = { caseId: string } | { scope: 'court' };
 
