@@ -1,15 +1,17 @@
 // Hosts the live actors of one node: loads an actor from its journal on its first command,
 // runs each actor's commands one at a time, journals every accepted event through the group
 // commit and answers only once the event is durable; serves shards over the bus, snapshots,
-// and passivates idle actors.
-import { createActor, type AnyActor, type StateValue } from 'xstate';
+// and passivates idle actors. An actor's state is its machine snapshot, advanced by the kind's
+// MachineRunner (no live XState actor per instance).
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';
 import type { Bus, BusSubscription } from '../bus/bus.ts';
 import { subjects } from '../bus/subjects.ts';
 import { CommandRefusedError, type ActorView, type AnyActorBehaviour } from './actor-behaviour.ts';
-import { ACTOR_ID_PATTERN, commandEnvelope } from './command-envelope.ts';
-import { JournalWriter } from './journal-writer.ts';
+import { ACTOR_ID_PATTERN, readCommandEnvelope } from './command-envelope.ts';
+import { JournalWriter, type GroupCommitOptions } from './journal-writer.ts';
+import { MachineRunner } from './machine-runner.ts';
 import { shardOf } from './shards.ts';
 import {
   actorAddress,
@@ -33,7 +35,7 @@ export interface ActorHostOptions {
   snapshotEvery?: number;
   /** Stop an actor that received no command for this long. */
   idleMs?: number;
-  groupCommit?: { maxBatch?: number; maxDelayMs?: number };
+  groupCommit?: GroupCommitOptions;
 }
 
 export interface ActorHostStats {
@@ -56,8 +58,9 @@ interface LiveActor {
   address: string;
   shard: number;
   behaviour: AnyActorBehaviour;
-  /** The running XState actor; null until loaded, and again after it was dropped. */
-  actor: AnyActor | null;
+  runner: MachineRunner;
+  /** The machine's current snapshot; null until loaded, and again after it was dropped. */
+  snapshot: AnyMachineSnapshot | null;
   /** Last journalled sequence number (0: never existed). */
   seq: number;
   snapshotSeq: number;
@@ -65,8 +68,6 @@ interface LiveActor {
   /** The loop working through the mailbox, while there is one. */
   running: Promise<void> | null;
   lastActive: number;
-  /** Set by the actor's error observer: its state can no longer be trusted. */
-  failed: boolean;
   /**
    * Never loaded by this host: a creation command (FILE) may start it blank without reading the
    * journal, since ids of new actors are fresh. If the id did exist, the commit of #1 conflicts
@@ -101,6 +102,7 @@ export class ActorHost {
   private readonly journal: ActorJournal;
   private readonly bus: Bus;
   private readonly behaviours = new Map<string, AnyActorBehaviour>();
+  private readonly runners = new Map<string, MachineRunner>();
   private readonly log: Logger;
   private readonly shardCount: number;
   private readonly snapshotEvery: number;
@@ -116,7 +118,10 @@ export class ActorHost {
     this.nodeId = options.nodeId;
     this.journal = options.journal;
     this.bus = options.bus;
-    for (const behaviour of options.behaviours) this.behaviours.set(behaviour.kind, behaviour);
+    for (const behaviour of options.behaviours) {
+      this.behaviours.set(behaviour.kind, behaviour);
+      this.runners.set(behaviour.kind, new MachineRunner(behaviour.machine, behaviour.input({ kind: behaviour.kind, id: 'placeholder' })));
+    }
     this.log = (options.logger ?? silentLogger).child({ component: 'actor-host', node: options.nodeId });
     if (!Number.isInteger(options.shardCount) || options.shardCount < 1) throw new RangeError('shardCount must be a positive integer');
     this.shardCount = options.shardCount;
@@ -206,15 +211,15 @@ export class ActorHost {
     }
     await this.writer.flush();
     while (this.pendingSnapshots.size > 0) await Promise.all([...this.pendingSnapshots]);
-    for (const entry of this.live.values()) entry.actor?.stop();
+    for (const entry of this.live.values()) entry.snapshot = null;
     this.live.clear();
     this.stopSweep();
   }
 
   private async handleFromBus(kind: string, shard: number, payload: unknown): Promise<CommandReply> {
-    const envelope = commandEnvelope.safeParse(payload);
-    if (!envelope.success) return refusal('PROTOCOL_ERROR', 'not a command envelope');
-    const { id, command } = envelope.data;
+    const envelope = readCommandEnvelope(payload);
+    if (!envelope) return refusal('PROTOCOL_ERROR', 'not a command envelope');
+    const { id, command } = envelope;
     // A sender with another shard count, or a shard released a moment ago: not ours to answer.
     if (shardOf(id, this.shardCount) !== shard || !this.served.has(`${kind}:${shard}`)) {
       return refusal('ACTOR_UNAVAILABLE', 'this node does not serve that actor now');
@@ -231,13 +236,13 @@ export class ActorHost {
         address,
         shard: shardOf(ref.id, this.shardCount),
         behaviour,
-        actor: null,
+        runner: this.runners.get(ref.kind)!,
+        snapshot: null,
         seq: 0,
         snapshotSeq: 0,
         mailbox: [],
         running: null,
         lastActive: Date.now(),
-        failed: false,
         unseen: true,
       };
       this.live.set(address, entry);
@@ -268,13 +273,13 @@ export class ActorHost {
   }
 
   private async process(entry: LiveActor, command: Command): Promise<CommandReply> {
-    const { behaviour, ref } = entry;
-    const optimistic = !entry.actor && entry.unseen && behaviour.creationCommands.includes(command.type);
+    const { behaviour, ref, runner } = entry;
+    const optimistic = !entry.snapshot && entry.unseen && behaviour.creationCommands.includes(command.type);
     if (optimistic) {
-      entry.actor = this.startActor(entry, undefined);
+      entry.snapshot = runner.initial(behaviour.input(ref));
       entry.seq = 0;
       entry.snapshotSeq = 0;
-    } else if (!entry.actor) {
+    } else if (!entry.snapshot) {
       try {
         await this.load(entry);
       } catch (error) {
@@ -282,11 +287,10 @@ export class ActorHost {
         return refusal('INTERNAL', `${behaviour.notFoundName} could not be loaded`);
       }
     }
-    const actor = entry.actor!;
+    const before = entry.snapshot!;
     if (entry.seq === 0 && !behaviour.creationCommands.includes(command.type)) {
       return refusal('NOT_FOUND', `${behaviour.notFoundName} not found`);
     }
-    const before = actor.getSnapshot();
     const state = flatStateName(before.value);
     const view: ActorView = {
       state,
@@ -305,15 +309,19 @@ export class ActorHost {
       }
       throw error;
     }
-    // The actor may have been dropped (stop) while toEvent awaited; never apply to a stale one.
-    if (entry.actor !== actor || entry.failed) throw new ActorFailedError(ref, 'the actor changed while preparing the event');
-    const current = actor.getSnapshot();
-    if (current.status !== 'active' || !current.can(event)) {
+    // The actor may have been dropped while toEvent awaited; never apply to a stale one.
+    if (entry.snapshot !== before) throw new ActorFailedError(ref, 'the actor changed while preparing the event');
+    if (before.status !== 'active' || !before.can(event)) {
       return refusal(behaviour.refusalCode, `${command.type} is not allowed in state ${state}`, { state, command: command.type });
     }
-    actor.send(event);
-    const after = actor.getSnapshot();
-    if (entry.failed || after.status === 'error') throw new ActorFailedError(ref, `the machine failed on ${event.type}`, { cause: after.error });
+    let after: AnyMachineSnapshot;
+    try {
+      after = runner.next(before, event);
+    } catch (error) {
+      throw new ActorFailedError(ref, `the machine failed on ${event.type}`, { cause: error });
+    }
+    // Held in memory before the commit, as the actor's state while its record is on the way.
+    entry.snapshot = after;
     const record: JournalRecord = {
       kind: ref.kind,
       id: ref.id,
@@ -348,46 +356,29 @@ export class ActorHost {
 
   /** Rebuilds an actor from its latest snapshot and the journal records after it. */
   private async load(entry: LiveActor): Promise<void> {
-    const { ref, behaviour } = entry;
+    const { ref, behaviour, runner } = entry;
     const { snapshot, records } = await this.journal.load(ref);
-    const actor = this.startActor(entry, snapshot?.state);
+    let state: AnyMachineSnapshot;
     let seq = snapshot?.seq ?? 0;
-    for (const record of records) {
-      if (record.seq !== seq + 1) {
-        actor.stop();
-        throw new ActorFailedError(ref, `journal gap: expected #${seq + 1}, found #${record.seq}`);
+    try {
+      state = snapshot ? runner.restore(snapshot.state) : runner.initial(behaviour.input(ref));
+      for (const record of records) {
+        if (record.seq !== seq + 1) throw new ActorFailedError(ref, `journal gap: expected #${seq + 1}, found #${record.seq}`);
+        state = runner.next(state, record.event);
+        seq = record.seq;
       }
-      actor.send(record.event);
-      seq = record.seq;
-    }
-    if (entry.failed || actor.getSnapshot().status === 'error') {
-      actor.stop();
-      throw new ActorFailedError(ref, 'replay failed');
+    } catch (error) {
+      if (error instanceof ActorFailedError) throw error;
+      throw new ActorFailedError(ref, 'replay failed', { cause: error });
     }
     const last = records.at(-1);
-    if (last && flatStateName(actor.getSnapshot().value) !== last.state) {
-      this.log.warn('replayed state differs from the journal', { actor: entry.address, journal: last.state, replayed: flatStateName(actor.getSnapshot().value) });
+    if (last && flatStateName(state.value) !== last.state) {
+      this.log.warn('replayed state differs from the journal', { actor: entry.address, journal: last.state, replayed: flatStateName(state.value) });
     }
-    entry.actor = actor;
+    entry.snapshot = state;
     entry.seq = seq;
     entry.snapshotSeq = snapshot?.seq ?? 0;
     entry.unseen = false;
-  }
-
-  /** Creates and starts the XState actor, blank or from a persisted snapshot, watching for its errors. */
-  private startActor(entry: LiveActor, persisted: unknown): AnyActor {
-    const input = entry.behaviour.input(entry.ref);
-    const actor = createActor(entry.behaviour.machine, persisted === undefined ? { input } : { snapshot: persisted as never, input });
-    entry.failed = false;
-    actor.subscribe({
-      error: (error) => {
-        // Never let a machine error escape (XState would rethrow it and end the process).
-        entry.failed = true;
-        this.log.error('actor failed', { actor: entry.address, error });
-      },
-    });
-    actor.start();
-    return actor;
   }
 
   private afterCommit(entry: LiveActor, record: JournalRecord): void {
@@ -417,9 +408,9 @@ export class ActorHost {
     } catch (error) {
       this.log.error('events not published', { actor: entry.address, seq: record.seq, error });
     }
-    if (record.seq - entry.snapshotSeq >= this.snapshotEvery && entry.actor) {
+    if (record.seq - entry.snapshotSeq >= this.snapshotEvery && entry.snapshot) {
       entry.snapshotSeq = record.seq;
-      const state = entry.actor.getPersistedSnapshot();
+      const state = entry.runner.persisted(entry.snapshot);
       const saving: Promise<void> = this.journal
         .saveSnapshot(ref, { seq: record.seq, state })
         .catch((error: unknown) => this.log.warn('snapshot not saved', { actor: entry.address, seq: record.seq, error }))
@@ -430,14 +421,11 @@ export class ActorHost {
 
   /** Forgets the in-memory actor; its next command rehydrates it from the journal. */
   private drop(entry: LiveActor): void {
-    entry.actor?.stop();
-    entry.actor = null;
-    entry.failed = false;
+    entry.snapshot = null;
   }
 
   private evict(entry: LiveActor): void {
-    entry.actor?.stop();
-    entry.actor = null;
+    entry.snapshot = null;
     this.live.delete(entry.address);
     if (this.live.size === 0) this.stopSweep();
   }

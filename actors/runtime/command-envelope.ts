@@ -13,3 +13,18 @@ export const commandEnvelope = z.object({
   command: z.looseObject({ type: z.string().min(1) }),
 });
 export type CommandEnvelope = z.infer<typeof commandEnvelope>;
+
+/**
+ * The check `commandEnvelope.safeParse` makes, without zod's copy of the whole command: on the
+ * hot path the command goes on to its actor kind's own schema, which validates (and copies) it.
+ * Null when the payload is not an envelope.
+ */
+export function readCommandEnvelope(payload: unknown): CommandEnvelope | null {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+  const { v, id, command } = payload as Record<string, unknown>;
+  if (v !== COMMAND_ENVELOPE_VERSION || typeof id !== 'string' || !ACTOR_ID_PATTERN.test(id)) return null;
+  if (typeof command !== 'object' || command === null || Array.isArray(command)) return null;
+  const { type } = command as Record<string, unknown>;
+  if (typeof type !== 'string' || type.length === 0) return null;
+  return { v, id, command: command as CommandEnvelope['command'] };
+}

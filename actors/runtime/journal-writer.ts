@@ -41,7 +41,7 @@ export class JournalWriter {
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 512);
     this.maxDelayMs = Math.max(0, options.maxDelayMs ?? 2);
-    this.maxConcurrent = Math.max(1, options.maxConcurrentCommits ?? Number(process.env.XCC ?? 2));
+    this.maxConcurrent = Math.max(1, options.maxConcurrentCommits ?? 2);
   }
 
   /** Queues a record; resolves once it is committed, rejects with the commit's error. */

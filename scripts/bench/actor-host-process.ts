@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
     logger: silentLogger,
     shardCount: Number(required('BENCH_SHARDS')),
+    // BENCH_MAX_COMMITS: group commits in flight at once (the writer's default when unset).
+    ...(process.env.BENCH_MAX_COMMITS ? { groupCommit: { maxConcurrentCommits: Number(process.env.BENCH_MAX_COMMITS) } } : {}),
   });
   host.serveAllShards();
   // CPU of this process while the bench drives it (reset right before the first command).

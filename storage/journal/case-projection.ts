@@ -1,16 +1,14 @@
 // Projects the case actor's journal into the read tables (cases, case_parties, hearings) and the
-// audit log. Batched: one insert per table and one state update for all cases of a commit.
-import { inArray, sql } from 'drizzle-orm';
+// audit log. Batched: one insert per table and one state update for all cases of a commit, handed
+// to the journal as writes of its one commit statement.
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { JournalRecord } from '../../actors/runtime/types.ts';
-import type { Db } from '../database.ts';
-import { rowsOf } from '../raw-rows.ts';
-import { insertManySql, jsonText } from '../insert-many.ts';
+import { insertRowsSql } from '../insert-many.ts';
 import { caseParties, cases, hearings } from '../schema.ts';
-import { writeAudit, type AuditEntry } from '../audit/write-audit.ts';
-import type { Projection } from './sql-journal.ts';
+import { auditInsertSql, type AuditEntry } from '../audit/write-audit.ts';
+import type { Projection, ProjectionWrite } from './sql-journal.ts';
 
-const by = z.object({ userId: z.string().nullable().optional(), role: z.string().nullable().optional() }).optional();
 
 /** A party as the actor journals it: identifiers already sealed. */
 const journalledParty = z.object({
@@ -98,7 +96,7 @@ interface NewHearing {
   createdAt: string;
 }
 
-export const caseProjection: Projection = async (tx, records) => {
+export const caseProjection: Projection = (records) => {
   const audit: AuditEntry[] = [];
   const newCases = new Map<string, NewCase>();
   const parties: NewParty[] = [];
@@ -190,7 +188,8 @@ export const caseProjection: Projection = async (tx, records) => {
     audit.push(auditEntryOf(record));
   }
 
-  await writeAudit(tx, audit);
+  const writes: ProjectionWrite[] = [];
+  if (audit.length > 0) writes.push({ statement: auditInsertSql(audit) });
 
   // A case filed in this batch is inserted in its final state; the others get one update.
   for (const [id, row] of newCases) {
@@ -205,79 +204,81 @@ export const caseProjection: Projection = async (tx, records) => {
     });
     patches.delete(id);
   }
-  await insertCases(tx, [...newCases.values()]);
-  await insertParties(tx, parties);
-  await updateCases(tx, patches);
-  await insertHearings(tx, [...newHearings.values()]);
-  if (heldHearings.size > 0) {
-    const held = await tx
-      .update(hearings)
-      .set({ state: 'held' })
-      .where(inArray(hearings.id, [...heldHearings]))
-      .returning({ id: hearings.id });
-    if (held.length !== heldHearings.size) throw new CaseProjectionError('RECORD_HEARING_HELD names a hearing that was never scheduled');
+  if (newCases.size > 0) writes.push({ statement: insertCases([...newCases.values()]) });
+  if (parties.length > 0) writes.push({ statement: insertParties(parties) });
+  if (patches.size > 0) {
+    writes.push({
+      statement: updateCases(patches),
+      expect: { rows: patches.size, failure: (updated) => new CaseProjectionError(`${patches.size - updated} case record(s) refer to a case that was never filed`) },
+    });
   }
+  if (newHearings.size > 0) writes.push({ statement: insertHearings([...newHearings.values()]) });
+  if (heldHearings.size > 0) {
+    writes.push({
+      // Hearings scheduled in an earlier commit (one scheduled in this batch is inserted as held).
+      statement: sql`update ${hearings} set state = 'held' where ${hearings.id} = any(${sql.param([...heldHearings])}::uuid[]) returning 1`,
+      expect: { rows: heldHearings.size, failure: () => new CaseProjectionError('RECORD_HEARING_HELD names a hearing that was never scheduled') },
+    });
+  }
+  return writes;
 };
 
-async function insertCases(tx: Db, rows: NewCase[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(
-    insertManySql(cases, [
-      [cases.id, 'uuid', rows.map((r) => r.id)],
-      [cases.courtId, 'uuid', rows.map((r) => r.courtId)],
-      [cases.caseNumber, 'text', rows.map((r) => r.caseNumber)],
-      [cases.cause, 'text', rows.map((r) => r.cause)],
-      [cases.claims, 'text', rows.map((r) => r.claims)],
-      [cases.claimAmount, 'numeric', rows.map((r) => r.claimAmount)],
-      [cases.facts, 'text', rows.map((r) => r.facts)],
-      [cases.state, 'text', rows.map((r) => r.state)],
-      [cases.filedBy, 'uuid', rows.map((r) => r.filedBy)],
-      [cases.filedAt, 'timestamptz', rows.map((r) => r.filedAt)],
-      [cases.updatedAt, 'timestamptz', rows.map((r) => r.updatedAt)],
-      [cases.lastSeq, 'int', rows.map((r) => r.lastSeq)],
-      [cases.rejectionReasons, 'jsonb', rows.map((r) => jsonText(r.rejectionReasons))],
-      [cases.closingSummary, 'text', rows.map((r) => r.closingSummary)],
-    ]),
-  );
+function insertCases(rows: NewCase[]): SQL {
+  return insertRowsSql(cases, [
+    [cases.id, 'uuid', rows.map((r) => r.id)],
+    [cases.courtId, 'uuid', rows.map((r) => r.courtId)],
+    [cases.caseNumber, 'text', rows.map((r) => r.caseNumber)],
+    [cases.cause, 'text', rows.map((r) => r.cause)],
+    [cases.claims, 'text', rows.map((r) => r.claims)],
+    [cases.claimAmount, 'numeric', rows.map((r) => r.claimAmount)],
+    [cases.facts, 'text', rows.map((r) => r.facts)],
+    [cases.state, 'text', rows.map((r) => r.state)],
+    [cases.filedBy, 'uuid', rows.map((r) => r.filedBy)],
+    [cases.filedAt, 'timestamptz', rows.map((r) => r.filedAt)],
+    [cases.updatedAt, 'timestamptz', rows.map((r) => r.updatedAt)],
+    [cases.lastSeq, 'int', rows.map((r) => r.lastSeq)],
+    [cases.rejectionReasons, 'jsonb', rows.map((r) => r.rejectionReasons)],
+    [cases.closingSummary, 'text', rows.map((r) => r.closingSummary)],
+  ]);
 }
 
-async function insertParties(tx: Db, rows: NewParty[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(
-    insertManySql(caseParties, [
-      [caseParties.caseId, 'uuid', rows.map((r) => r.caseId)],
-      [caseParties.side, 'text', rows.map((r) => r.side)],
-      [caseParties.ordinal, 'int', rows.map((r) => r.ordinal)],
-      [caseParties.name, 'text', rows.map((r) => r.name)],
-      [caseParties.kind, 'text', rows.map((r) => r.kind)],
-      [caseParties.userId, 'uuid', rows.map((r) => r.userId)],
-      [caseParties.idNumberSealed, 'text', rows.map((r) => r.idNumberSealed)],
-      [caseParties.phoneSealed, 'text', rows.map((r) => r.phoneSealed)],
-      [caseParties.address, 'text', rows.map((r) => r.address)],
-    ]),
-  );
+function insertParties(rows: NewParty[]): SQL {
+  return insertRowsSql(caseParties, [
+    [caseParties.caseId, 'uuid', rows.map((r) => r.caseId)],
+    [caseParties.side, 'text', rows.map((r) => r.side)],
+    [caseParties.ordinal, 'int', rows.map((r) => r.ordinal)],
+    [caseParties.name, 'text', rows.map((r) => r.name)],
+    [caseParties.kind, 'text', rows.map((r) => r.kind)],
+    [caseParties.userId, 'uuid', rows.map((r) => r.userId)],
+    [caseParties.idNumberSealed, 'text', rows.map((r) => r.idNumberSealed)],
+    [caseParties.phoneSealed, 'text', rows.map((r) => r.phoneSealed)],
+    [caseParties.address, 'text', rows.map((r) => r.address)],
+  ]);
 }
 
-async function insertHearings(tx: Db, rows: NewHearing[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(
-    insertManySql(hearings, [
-      [hearings.id, 'uuid', rows.map((r) => r.id)],
-      [hearings.caseId, 'uuid', rows.map((r) => r.caseId)],
-      [hearings.startsAt, 'timestamptz', rows.map((r) => r.startsAt)],
-      [hearings.courtroom, 'text', rows.map((r) => r.courtroom)],
-      [hearings.state, 'text', rows.map((r) => r.state)],
-      [hearings.createdAt, 'timestamptz', rows.map((r) => r.createdAt)],
-    ]),
-  );
+function insertHearings(rows: NewHearing[]): SQL {
+  return insertRowsSql(hearings, [
+    [hearings.id, 'uuid', rows.map((r) => r.id)],
+    [hearings.caseId, 'uuid', rows.map((r) => r.caseId)],
+    [hearings.startsAt, 'timestamptz', rows.map((r) => r.startsAt)],
+    [hearings.courtroom, 'text', rows.map((r) => r.courtroom)],
+    [hearings.state, 'text', rows.map((r) => r.state)],
+    [hearings.createdAt, 'timestamptz', rows.map((r) => r.createdAt)],
+  ]);
 }
 
-/** One UPDATE … FROM unnest(…) for every case touched by the batch; fields not set keep their value. */
-async function updateCases(tx: Db, patches: Map<string, CasePatch>): Promise<void> {
-  if (patches.size === 0) return;
-  const list = [...patches.entries()];
-  const column = (values: unknown[], pgType: string) => sql`${sql.param(values)}::${sql.raw(pgType)}[]`;
-  const result = await tx.execute(sql`
+/** One UPDATE … FROM jsonb_to_recordset(…) for every case touched by the batch; fields not set keep their value. */
+function updateCases(patches: Map<string, CasePatch>): SQL {
+  const rows = [...patches.entries()].map(([id, p]) => ({
+    id,
+    state: p.state,
+    updated_at: p.updatedAt,
+    last_seq: p.lastSeq,
+    case_number: p.caseNumber ?? null,
+    rejection_reasons: p.rejectionReasons ?? null,
+    closing_summary: p.closingSummary ?? null,
+  }));
+  return sql`
     update ${cases} set
       state = v.state,
       updated_at = v.updated_at,
@@ -285,21 +286,10 @@ async function updateCases(tx: Db, patches: Map<string, CasePatch>): Promise<voi
       case_number = coalesce(v.case_number, ${cases}.case_number),
       rejection_reasons = coalesce(v.rejection_reasons, ${cases}.rejection_reasons),
       closing_summary = coalesce(v.closing_summary, ${cases}.closing_summary)
-    from unnest(
-      ${column(list.map(([id]) => id), 'uuid')},
-      ${column(list.map(([, p]) => p.state), 'text')},
-      ${column(list.map(([, p]) => p.updatedAt), 'timestamptz')},
-      ${column(list.map(([, p]) => p.lastSeq), 'int')},
-      ${column(list.map(([, p]) => p.caseNumber ?? null), 'text')},
-      ${column(list.map(([, p]) => jsonText(p.rejectionReasons)), 'jsonb')},
-      ${column(list.map(([, p]) => p.closingSummary ?? null), 'text')}
-    ) as v(id, state, updated_at, last_seq, case_number, rejection_reasons, closing_summary)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, state text, updated_at timestamptz, last_seq int, case_number text, rejection_reasons jsonb, closing_summary text)
     where ${cases}.id = v.id
-    returning ${cases}.id`);
-  const updated = rowsOf<{ id: string }>(result).length;
-  if (updated !== list.length) {
-    throw new CaseProjectionError(`${list.length - updated} case record(s) refer to a case that was never filed`);
-  }
+    returning 1`;
 }
 
 function parse<T>(schema: z.ZodType<T>, record: JournalRecord): T {
@@ -310,10 +300,18 @@ function parse<T>(schema: z.ZodType<T>, record: JournalRecord): T {
   return result.data;
 }
 
+/** Who sent the event, when it says so in the expected shape; else nobody (a system event). */
+function auditActorOf(sender: unknown): AuditEntry['actor'] {
+  if (typeof sender !== 'object' || sender === null || Array.isArray(sender)) return { userId: null, role: null };
+  const { userId, role } = sender as Record<string, unknown>;
+  const ok = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+  if (!ok(userId) || !ok(role)) return { userId: null, role: null };
+  return { userId: (userId as string | null | undefined) ?? null, role: (role as string | null | undefined) ?? null };
+}
+
 function auditEntryOf(record: JournalRecord): AuditEntry {
   const event = record.event;
-  const sender = by.safeParse(event.by);
-  const actor = sender.success && sender.data ? { userId: sender.data.userId ?? null, role: sender.data.role ?? null } : { userId: null, role: null };
+  const actor = auditActorOf(event.by);
   const detail: Record<string, unknown> = { seq: record.seq, state: record.state };
   if (event.type === 'FILE') {
     const filing = (event as { filing?: Record<string, unknown> }).filing ?? {};

@@ -1,6 +1,6 @@
 // The actor journal on SQL: a group commit appends a batch of records and runs each kind's
-// projection in ONE transaction; loading gives the latest snapshot and the records after it.
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+// projection in ONE statement (one round trip); loading gives the latest snapshot and the records after it.
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import {
   JournalConflictError,
   type ActorJournal,
@@ -10,15 +10,29 @@ import {
 } from '../../actors/runtime/types.ts';
 import type { Db } from '../database.ts';
 import { uniqueViolationOf } from '../database-errors.ts';
-import { insertManySql, jsonText } from '../insert-many.ts';
+import { insertRowsSql } from '../insert-many.ts';
+import { rowsOf } from '../raw-rows.ts';
 import { actorJournal, actorSnapshots } from '../schema.ts';
 
+/** One data-modifying statement of a projection (insert / update / delete). */
+export interface ProjectionWrite {
+  statement: SQL;
+  /**
+   * A check: the statement (which must then end in `returning 1`) has to touch exactly `rows`
+   * rows, else the whole commit is rolled back with `failure(touched)`.
+   */
+  expect?: { rows: number; failure: (touched: number) => Error };
+}
+
 /**
- * Projects the records of one kind into read tables, inside the journal's transaction.
- * Called once per kind per commit with that kind's records in commit order, so a projection
- * can batch its writes (e.g. one state update per actor, not per record).
+ * Projects the records of one kind into read tables. Called once per kind per commit with that
+ * kind's records in commit order, so a projection can batch its writes (e.g. one state update per
+ * actor, not per record). It returns its writes instead of running them: the journal runs them
+ * with the journal insert as ONE statement (data-modifying WITH queries), so a commit costs one
+ * round trip to the database instead of one per table. All writes of a commit see the database
+ * as it was before the commit (one snapshot): a projection must not read its own writes.
  */
-export type Projection = (tx: Db, records: readonly JournalRecord[]) => Promise<void>;
+export type Projection = (records: readonly JournalRecord[]) => ProjectionWrite[];
 
 export interface SqlJournalOptions {
   db: Db;
@@ -34,23 +48,24 @@ export function createSqlJournal({ db, projections = {} }: SqlJournalOptions): A
   return {
     async commit(records) {
       if (records.length === 0) return;
+      const writes: ProjectionWrite[] = [
+        {
+          statement: insertRowsSql(actorJournal, [
+            [actorJournal.kind, 'text', records.map((r) => r.kind)],
+            [actorJournal.actorId, 'text', records.map((r) => r.id)],
+            [actorJournal.seq, 'int', records.map((r) => r.seq)],
+            [actorJournal.event, 'jsonb', records.map((r) => r.event)],
+            [actorJournal.state, 'text', records.map((r) => r.state)],
+            [actorJournal.at, 'timestamptz', records.map((r) => r.at)],
+          ]),
+        },
+      ];
+      for (const [kind, ofKind] of groupByKind(records)) {
+        const projection = projections[kind];
+        if (projection) writes.push(...projection(ofKind));
+      }
       try {
-        await db.transaction(async (tx) => {
-          await tx.execute(
-            insertManySql(actorJournal, [
-              [actorJournal.kind, 'text', records.map((r) => r.kind)],
-              [actorJournal.actorId, 'text', records.map((r) => r.id)],
-              [actorJournal.seq, 'int', records.map((r) => r.seq)],
-              [actorJournal.event, 'jsonb', records.map((r) => jsonText(r.event))],
-              [actorJournal.state, 'text', records.map((r) => r.state)],
-              [actorJournal.at, 'timestamptz', records.map((r) => r.at)],
-            ]),
-          );
-          for (const [kind, ofKind] of groupByKind(records)) {
-            const projection = projections[kind];
-            if (projection) await projection(tx, ofKind);
-          }
-        });
+        await runWrites(db, writes);
       } catch (error) {
         const violation = uniqueViolationOf(error);
         if (violation?.constraint === JOURNAL_PK) {
@@ -98,6 +113,34 @@ export function createSqlJournal({ db, projections = {} }: SqlJournalOptions): A
         });
     },
   };
+}
+
+/**
+ * Runs the writes as one statement: `with w0 as (…), w1 as (…) select <counts of the checked ones>`.
+ * Without checks a single statement is atomic on its own; with checks it runs in a transaction
+ * that a failed check rolls back.
+ */
+async function runWrites(db: Db, writes: readonly ProjectionWrite[]): Promise<void> {
+  const ctes = sql.join(
+    writes.map((write, index) => sql`${sql.raw(`w${index}`)} as (${write.statement})`),
+    sql`, `,
+  );
+  const checked = writes.flatMap((write, index) => (write.expect ? [{ index, expect: write.expect }] : []));
+  if (checked.length === 0) {
+    await db.execute(sql`with ${ctes} select 1`);
+    return;
+  }
+  const counts = sql.join(
+    checked.map(({ index }) => sql.raw(`(select count(*) from w${index})::int as w${index}`)),
+    sql`, `,
+  );
+  await db.transaction(async (tx) => {
+    const [row] = rowsOf<Record<string, number>>(await tx.execute(sql`with ${ctes} select ${counts}`));
+    for (const { index, expect } of checked) {
+      const touched = Number(row?.[`w${index}`] ?? 0);
+      if (touched !== expect.rows) throw expect.failure(touched);
+    }
+  });
 }
 
 function groupByKind(records: readonly JournalRecord[]): Map<string, JournalRecord[]> {
