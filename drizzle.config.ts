@@ -1,9 +1,9 @@
-// drizzle-kit configuration: migrations are generated from storage/schema.ts into storage/migrations
+// drizzle-kit configuration: migrations are generated from the schema files into storage/migrations
 // (`npx drizzle-kit generate`, no database needed) and applied at start by storage/migrate.ts.
 import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './storage/schema.ts',
+  schema: ['./storage/schema.ts', './storage/collab/schema.ts'],
   out: './storage/migrations',
 });

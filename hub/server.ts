@@ -1,5 +1,6 @@
 // Starts the hub: one uWS app serving the HTTP API (/api/v1, /healthz), the /rt realtime
-// WebSocket and the static site, on config.HOST:PORT (PORT 0 picks a free port).
+// WebSocket, the /yjs/* collaborative documents (when storage for them is given) and the static
+// site, on config.HOST:PORT (PORT 0 picks a free port).
 import type { us_listen_socket } from 'uWebSockets.js';
 import { isCaseMember } from '../storage/cases/is-case-member.ts';
 import { loadNativeUws } from './uws.ts';
@@ -12,6 +13,11 @@ import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
 import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
 import type { HubDeps, HubServices } from './services.ts';
+import { DEFAULT_ROOM_LIMITS } from './collab/doc-room.ts';
+import { RoomRegistry } from './collab/room-registry.ts';
+import { CollabGateway } from './collab/gateway.ts';
+import { storageAdmission } from './collab/document-facts.ts';
+import { mountCollabEndpoint } from './collab/uws-endpoint.ts';
 
 export type { HubDeps } from './services.ts';
 
@@ -54,6 +60,15 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   mountCorsPreflight(app);
   mountRoutes(app, hubRoutes(), services);
   mountRealtimeEndpoint(app, uws, paths.realtime, realtime);
+  const collabLogger = logger.child({ component: 'collab' });
+  const rooms = new RoomRegistry({ persistence: deps.collabPersistence, logger: collabLogger, ...(deps.collabLimits ? { limits: deps.collabLimits } : {}) });
+  const collab = new CollabGateway({
+    registry: rooms,
+    sessionSecret: deps.sessionSecret,
+    logger: collabLogger,
+    resolveAdmission: storageAdmission(deps.database.db),
+  });
+  mountCollabEndpoint(app, uws, collab, { maxMessageBytes: deps.collabLimits?.maxMessageBytes ?? DEFAULT_ROOM_LIMITS.maxMessageBytes });
   // Last: the static site and the coded 404 for everything else (uWS prefers exact routes anyway).
   mountStaticFiles(app, { staticDir: deps.staticDir, logger });
 
@@ -78,6 +93,8 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
       closed = true;
       realtime.stop();
       uws.us_listen_socket_close(listenSocket);
+      // Pending document saves are flushed before the node goes on to close the database.
+      await collab?.close();
       logger.info('hub closed', { url });
     },
   };

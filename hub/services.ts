@@ -6,6 +6,8 @@ import type { Database } from '../storage/database.ts';
 import type { Bus } from '../actors/bus/bus.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import type { LoginRateLimit } from './auth/login-rate-limit.ts';
+import type { DocPersistence } from './collab/persistence.ts';
+import type { RoomLimits } from './collab/doc-room.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -18,9 +20,12 @@ export interface HubDeps {
   sessionSecret: Buffer;
   /** Folder of the built portal (index.html, components/ecourt.js). */
   staticDir: string;
+  /** Where the /yjs/* documents (transcripts, annotations, judge notes) are kept. */
+  collabPersistence: DocPersistence;
+  collabLimits?: Partial<RoomLimits>;
 }
 
 /** What route handlers and the realtime channel see: the node's parts plus the hub's own. */
-export interface HubServices extends Omit<HubDeps, 'staticDir'> {
+export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits'> {
   loginRateLimit: LoginRateLimit;
 }

@@ -46,6 +46,7 @@ export const configSchema = z.object({
   ECOURT_SHARDS: z.coerce.number().int().min(1).max(4096).default(64),
   ECOURT_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(120_000).default(6000),
   ECOURT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ECOURT_COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   ECOURT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
 });
 

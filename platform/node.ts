@@ -14,6 +14,7 @@ import { openDatabase, type Database } from '../storage/database.ts';
 import { migrateDatabase } from '../storage/migrate.ts';
 import { createSqlJournal } from '../storage/journal/sql-journal.ts';
 import { caseProjection } from '../storage/journal/case-projection.ts';
+import { createCollabStore } from '../storage/collab/collab-store.ts';
 import type { Bus } from '../actors/bus/bus.ts';
 import { createInProcessBus } from '../actors/bus/in-process-bus.ts';
 import { createNatsBus } from '../actors/bus/nats-bus.ts';
@@ -138,7 +139,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
 
     let hub: RunningHub | undefined;
     if (role === 'all' || role === 'hub') {
+      const collabStore = createCollabStore({ db: database.db, logger });
+      // Registered before the hub, so on stop the hub closes (flushing its rooms) first.
+      teardown.push(() => collabStore.close());
       const runningHub = await startHub({
+        collabPersistence: collabStore,
+        collabLimits: { maxMessageBytes: config.ECOURT_COLLAB_MAX_MESSAGE_BYTES },
         config,
         logger,
         database,

@@ -6,6 +6,7 @@ import type { Session } from '../auth/session-token.ts';
 import { defineRoute } from '../http/route.ts';
 import { paths } from '../http/paths.ts';
 import { hearingListingSchema } from './schemas.ts';
+import { transcriptDocName } from '../collab/doc-names.ts';
 
 export const listHearingsRoute = defineRoute({
   method: 'get',
@@ -25,6 +26,6 @@ export const listHearingsRoute = defineRoute({
       viewer: { userId: viewer.userId, role: viewer.role, courtId: viewer.courtId },
       ...(query.from ? { from: new Date(query.from) } : {}),
     });
-    return { hearings };
+    return { hearings: hearings.map((hearing) => ({ ...hearing, transcriptDoc: transcriptDocName(hearing.caseId, hearing.id) })) };
   },
 });

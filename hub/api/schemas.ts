@@ -70,4 +70,5 @@ export const hearingListingSchema = z.object({
   startsAt: instant,
   courtroom: z.string(),
   state: z.string(),
+  transcriptDoc: z.string().describe('Name of the hearing transcript document: open it at /yjs/<transcriptDoc>'),
 });

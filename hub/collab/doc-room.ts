@@ -1,0 +1,385 @@
+// One live collaborative document: owns its Y.Doc, awareness, sessions and pending saves, and is
+// driven only through handleOpen / handleMessage / handleClose (transport-free; see socket.ts).
+import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Logger } from '../../platform/logger.ts';
+import type { CollabUser, DocAccess, WriteRight } from './access.ts';
+import { stampAwarenessUpdate } from './awareness-stamp.ts';
+import type { DocKind } from './doc-names.ts';
+import type { DocPersistence, PersistedOrigin, UpdateOrigin } from './persistence.ts';
+import {
+  COLLAB_CLOSE,
+  CollabProtocolError,
+  encodeAwarenessMessage,
+  encodeSyncStep1,
+  encodeSyncUpdate,
+  encodeUpdateRefusal,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+} from './protocol.ts';
+import type { CollabSocket } from './socket.ts';
+import { checkUpdate, MalformedUpdateError } from './update-policy.ts';
+
+export interface RoomLimits {
+  /** Larger frames close the session with 4413. */
+  maxMessageBytes: number;
+  /** Token bucket per session: sustained messages per second … */
+  messagesPerSecond: number;
+  /** … and the burst allowed above it. Beyond: close with 4429. */
+  messageBurst: number;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = { maxMessageBytes: 1024 * 1024, messagesPerSecond: 200, messageBurst: 400 };
+
+/** A signed-in user admitted to this document with the access resolved for it. */
+export interface RoomSession {
+  user: CollabUser;
+  access: Extract<DocAccess, { allowed: true }>;
+}
+
+export interface DocRoomOptions {
+  name: string;
+  kind: DocKind;
+  persistence: DocPersistence;
+  logger: Logger;
+  limits?: Partial<RoomLimits>;
+  /** Monotonic milliseconds, for the flood limit (tests pass a fake clock). */
+  now?: () => number;
+  /** Called when the last session left (the registry then unloads the room). */
+  onEmpty?: (room: DocRoom) => void;
+  /** Called when a save failed: the room closed its sessions and must be dropped and reloaded. */
+  onFailed?: (room: DocRoom) => void;
+}
+
+export class RoomClosedError extends Error {
+  constructor(name: string) {
+    super(`the room of ${name} is closed`);
+    this.name = 'RoomClosedError';
+  }
+}
+
+interface SessionState {
+  socket: CollabSocket;
+  user: CollabUser;
+  write: WriteRight;
+  awareness: boolean;
+  /** The transaction origin of this session's updates (one object: its identity marks "from this session"). */
+  origin: Extract<UpdateOrigin, { source: 'session' }>;
+  clientIds: Set<number>;
+  tokens: number;
+  lastRefill: number;
+}
+
+type RoomState = 'loading' | 'ready' | 'failed' | 'destroyed';
+const LOAD_ORIGIN: UpdateOrigin = { source: 'system', reason: 'load' };
+
+export class DocRoom {
+  readonly name: string;
+  readonly kind: DocKind;
+  readonly doc = new Y.Doc();
+  readonly awareness: awarenessProtocol.Awareness;
+  private state: RoomState = 'loading';
+  private readonly sessions = new Map<CollabSocket, SessionState>();
+  private readonly awarenessOwners = new Map<number, SessionState>();
+  private readonly limits: RoomLimits;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private saving: Promise<void> = Promise.resolve();
+  private pendingSaves = 0;
+  /** Segment ids touched by the transaction being committed (transcripts only). */
+  private touchedSegments = new Set<string>();
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(private readonly options: DocRoomOptions) {
+    this.name = options.name;
+    this.kind = options.kind;
+    this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
+    this.now = options.now ?? (() => performance.now());
+    this.logger = options.logger.child({ doc: options.name });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is not a participant: it has no awareness state of its own.
+    this.awareness.setLocalState(null);
+
+    const onUpdate = (update: Uint8Array, origin: unknown) => this.afterUpdate(update, origin);
+    this.doc.on('update', onUpdate);
+    this.disposers.push(() => this.doc.off('update', onUpdate));
+
+    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const changed = [...added, ...updated, ...removed];
+      if (changed.length === 0) return;
+      const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+      for (const session of this.sessions.values()) this.send(session, message);
+    };
+    this.awareness.on('update', onAwareness);
+    this.disposers.push(() => this.awareness.off('update', onAwareness));
+
+    if (this.kind === 'transcript') {
+      const segments = this.doc.getArray<Y.Map<unknown>>('segments');
+      const onSegments = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => this.recordTouchedSegments(segments, events);
+      segments.observeDeep(onSegments);
+      this.disposers.push(() => segments.unobserveDeep(onSegments));
+    }
+  }
+
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+  get isDestroyed(): boolean {
+    return this.state === 'destroyed';
+  }
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Loads the stored state; throws (and the room must be destroyed, never saved) when that fails. */
+  async load(): Promise<void> {
+    if (this.state !== 'loading') throw new RoomClosedError(this.name);
+    const stored = await this.options.persistence.load(this.name);
+    if (this.state !== 'loading') throw new RoomClosedError(this.name);
+    if (stored && stored.byteLength > 0) Y.applyUpdate(this.doc, stored, LOAD_ORIGIN);
+    this.state = 'ready';
+  }
+
+  handleOpen(socket: CollabSocket, session: RoomSession): void {
+    if (this.state !== 'ready') {
+      if (socket.isOpen) socket.close(COLLAB_CLOSE.unavailable.code, COLLAB_CLOSE.unavailable.reason);
+      return;
+    }
+    if (this.sessions.has(socket) || !socket.isOpen) return;
+    const state: SessionState = {
+      socket,
+      user: session.user,
+      write: session.access.write,
+      awareness: session.access.awareness,
+      origin: { source: 'session', sessionId: randomUUID(), userId: session.user.userId },
+      clientIds: new Set(),
+      tokens: this.limits.messageBurst,
+      lastRefill: this.now(),
+    };
+    this.sessions.set(socket, state);
+    this.send(state, encodeSyncStep1((encoder) => syncProtocol.writeSyncStep1(encoder, this.doc)));
+    const others = [...this.awareness.getStates().keys()];
+    if (others.length > 0) this.send(state, encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others)));
+  }
+
+  handleMessage(socket: CollabSocket, bytes: Uint8Array): void {
+    const session = this.sessions.get(socket);
+    if (!session || this.state !== 'ready') return;
+    if (bytes.byteLength > this.limits.maxMessageBytes) return this.closeSession(session, COLLAB_CLOSE.tooLarge);
+    if (!this.takeToken(session)) return this.closeSession(session, COLLAB_CLOSE.flood);
+    try {
+      this.dispatch(session, bytes);
+    } catch (error) {
+      // Anything a frame makes us throw is that frame's fault: close its sender, the room carries on.
+      if (!(error instanceof CollabProtocolError || error instanceof MalformedUpdateError)) {
+        this.logger.debug('frame rejected', { error, userId: session.user.userId });
+      }
+      this.closeSession(session, COLLAB_CLOSE.protocolError);
+    }
+  }
+
+  /** Keyed by socket identity: a late close of an old socket never touches a newer session of the same user. */
+  handleClose(socket: CollabSocket): void {
+    const session = this.sessions.get(socket);
+    if (!session) return;
+    this.sessions.delete(socket);
+    const clientIds = [...session.clientIds];
+    for (const clientId of clientIds) this.awarenessOwners.delete(clientId);
+    if (clientIds.length > 0 && this.state !== 'destroyed') {
+      awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, session.origin);
+    }
+    if (this.sessions.size === 0) this.options.onEmpty?.(this);
+  }
+
+  /** A server-side change (ASR segments, version restore): applied, broadcast and persisted like any other. */
+  applySystemUpdate(change: (doc: Y.Doc) => void, origin: Exclude<UpdateOrigin, { source: 'session' }>): void {
+    if (this.state !== 'ready') throw new RoomClosedError(this.name);
+    this.doc.transact(() => change(this.doc), origin);
+  }
+
+  /** Resolves when every save queued so far is durable (or failed). */
+  async flush(): Promise<void> {
+    while (this.pendingSaves > 0) await this.saving;
+  }
+
+  /** Closes every session with the given code (e.g. shutdown). */
+  closeAllSessions(close: { code: number; reason: string }): void {
+    for (const session of [...this.sessions.values()]) this.closeSession(session, close);
+  }
+
+  /** Idempotent: closes sessions, stops awareness timers, frees the document. Never saves. */
+  destroy(): void {
+    if (this.state === 'destroyed') return;
+    this.state = 'destroyed';
+    for (const session of this.sessions.values()) {
+      if (session.socket.isOpen) session.socket.close(COLLAB_CLOSE.unavailable.code, COLLAB_CLOSE.unavailable.reason);
+    }
+    this.sessions.clear();
+    this.awarenessOwners.clear();
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private dispatch(session: SessionState, bytes: Uint8Array): void {
+    const decoder = decoding.createDecoder(bytes);
+    const messageType = decoding.readVarUint(decoder);
+    switch (messageType) {
+      case MESSAGE_SYNC: {
+        const syncType = decoding.readVarUint(decoder);
+        if (syncType === syncProtocol.messageYjsSyncStep1) {
+          const stateVector = decoding.readVarUint8Array(decoder);
+          const encoder = encoding.createEncoder();
+          encoding.writeVarUint(encoder, MESSAGE_SYNC);
+          try {
+            syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
+          } catch (error) {
+            throw new CollabProtocolError('malformed state vector', { cause: error });
+          }
+          this.send(session, encoding.toUint8Array(encoder));
+        } else if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) {
+          this.applySessionUpdate(session, decoding.readVarUint8Array(decoder));
+        } else {
+          throw new CollabProtocolError(`unknown sync message ${syncType}`);
+        }
+        return;
+      }
+      case MESSAGE_AWARENESS: {
+        const update = decoding.readVarUint8Array(decoder);
+        // Read-only observers spread no presence at all.
+        if (!session.awareness) return;
+        this.applySessionAwareness(session, update);
+        return;
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        const clients = [...this.awareness.getStates().keys()];
+        this.send(session, encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)));
+        return;
+      }
+      default:
+        throw new CollabProtocolError(`unknown message type ${messageType}`);
+    }
+  }
+
+  private applySessionUpdate(session: SessionState, update: Uint8Array): void {
+    const verdict = checkUpdate({ doc: this.doc, kind: this.kind, write: session.write, user: session.user }, update);
+    if (!verdict.ok) {
+      this.logger.info('update refused', { userId: session.user.userId, reason: verdict.reason });
+      this.send(session, encodeUpdateRefusal(verdict.reason));
+      return;
+    }
+    Y.applyUpdate(this.doc, update, session.origin);
+  }
+
+  private applySessionAwareness(session: SessionState, update: Uint8Array): void {
+    const stamped = stampAwarenessUpdate(
+      update,
+      { id: session.user.userId, name: session.user.displayName, role: session.user.role },
+      (clientId) => {
+        const owner = this.awarenessOwners.get(clientId);
+        return (owner === undefined || owner === session) && clientId !== this.doc.clientID;
+      },
+    );
+    for (const clientId of stamped.clientIds) {
+      this.awarenessOwners.set(clientId, session);
+      session.clientIds.add(clientId);
+    }
+    if (stamped.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, stamped.update, session.origin);
+  }
+
+  /** Broadcast to everyone but the author, then queue the durable append. */
+  private afterUpdate(update: Uint8Array, origin: unknown): void {
+    const segmentIds = [...this.touchedSegments];
+    this.touchedSegments = new Set();
+    if (this.state !== 'ready' || origin === LOAD_ORIGIN) return;
+    const message = encodeSyncUpdate(update);
+    for (const session of this.sessions.values()) {
+      if (session.origin !== origin) this.send(session, message);
+    }
+    const typed = isUpdateOrigin(origin) ? origin : ({ source: 'system', reason: 'unattributed' } as const);
+    this.persist(update, segmentIds.length > 0 ? { ...typed, segmentIds } : { ...typed });
+  }
+
+  private persist(update: Uint8Array, origin: PersistedOrigin): void {
+    this.pendingSaves++;
+    this.saving = this.saving.then(async () => {
+      try {
+        // After a failed save nothing more is written: a gap would make later updates unreadable.
+        if (this.state !== 'failed') await this.options.persistence.append(this.name, update, origin);
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.pendingSaves--;
+      }
+    });
+  }
+
+  /** A save failed: the clients still hold their edits, so close them; they resend on reconnect to a reloaded room. */
+  private fail(error: unknown): void {
+    if (this.state !== 'ready') return;
+    this.logger.error('saving a document update failed; closing the room', { error });
+    this.state = 'failed';
+    this.closeAllSessions(COLLAB_CLOSE.unavailable);
+    this.options.onFailed?.(this);
+  }
+
+  private recordTouchedSegments(segments: Y.Array<Y.Map<unknown>>, events: Y.YEvent<Y.AbstractType<unknown>>[]): void {
+    for (const event of events) {
+      if (event.target === segments) {
+        for (const item of [...event.changes.added, ...event.changes.deleted]) {
+          const id = segmentIdOfItem(item);
+          if (id) this.touchedSegments.add(id);
+        }
+        continue;
+      }
+      // Walk up from the changed type to the segment map directly inside `segments`.
+      let type: Y.AbstractType<unknown> | null = event.target;
+      while (type?._item && type._item.parent !== segments) type = type._item.parent as Y.AbstractType<unknown> | null;
+      if (type instanceof Y.Map) {
+        const id = readMapEntry(type, 'id');
+        if (typeof id === 'string') this.touchedSegments.add(id);
+      }
+    }
+  }
+
+  private takeToken(session: SessionState): boolean {
+    const now = this.now();
+    const refill = ((now - session.lastRefill) * this.limits.messagesPerSecond) / 1000;
+    session.tokens = Math.min(this.limits.messageBurst, session.tokens + refill);
+    session.lastRefill = now;
+    if (session.tokens < 1) return false;
+    session.tokens -= 1;
+    return true;
+  }
+
+  private closeSession(session: SessionState, close: { code: number; reason: string }): void {
+    if (session.socket.isOpen) session.socket.close(close.code, close.reason);
+    this.handleClose(session.socket);
+  }
+
+  private send(session: SessionState, bytes: Uint8Array): void {
+    if (session.socket.isOpen) session.socket.send(bytes);
+  }
+}
+
+function isUpdateOrigin(origin: unknown): origin is UpdateOrigin {
+  const source = (origin as { source?: unknown } | null)?.source;
+  return source === 'session' || source === 'asr' || source === 'system';
+}
+
+/** A map entry read from its item even when the map was just deleted (observers run before GC). */
+function readMapEntry(map: Y.Map<unknown>, key: string): unknown {
+  const item = map._map.get(key);
+  return item ? item.content.getContent()[0] : undefined;
+}
+
+function segmentIdOfItem(item: Y.Item): string | null {
+  if (!(item.content instanceof Y.ContentType) || !(item.content.type instanceof Y.Map)) return null;
+  const id = readMapEntry(item.content.type as Y.Map<unknown>, 'id');
+  return typeof id === 'string' ? id : null;
+}

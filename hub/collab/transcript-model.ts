@@ -1,0 +1,152 @@
+// The transcript (笔录) document model: typed accessors over the Y.Doc described in
+// document-model.md, its stable plain-text rendering and the hash used for archiving.
+import { createHash, randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+
+export interface TranscriptSpeaker {
+  participantId: string;
+  role: string;
+  displayName: string;
+}
+
+export interface SegmentEdit {
+  userId: string;
+  role: string;
+  at: string;
+}
+
+export interface TranscriptSegment {
+  id: string;
+  speaker: TranscriptSpeaker;
+  startMs: number;
+  endMs: number;
+  text: string;
+  /** 'human' or 'asr:<engine>'. */
+  source: string;
+  editedBy: SegmentEdit[];
+}
+
+export interface NewSegment {
+  id?: string;
+  speaker: TranscriptSpeaker;
+  startMs: number;
+  endMs: number;
+  text: string;
+  source: string;
+}
+
+export type ConfirmationStatus = 'confirmed' | 'objected';
+export interface SegmentConfirmation {
+  status: ConfirmationStatus;
+  note?: string;
+  at: string;
+}
+
+export const segmentsArray = (doc: Y.Doc): Y.Array<Y.Map<unknown>> => doc.getArray<Y.Map<unknown>>('segments');
+export const confirmationsMap = (doc: Y.Doc): Y.Map<Y.Map<SegmentConfirmation>> => doc.getMap<Y.Map<SegmentConfirmation>>('confirmations');
+export const commentsMap = (doc: Y.Doc): Y.Map<Y.Array<unknown>> => doc.getMap<Y.Array<unknown>>('comments');
+export const metaMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('meta');
+
+/** Appends a segment at the end (hearing order); returns its id. Call inside the caller's transaction. */
+export function appendSegment(doc: Y.Doc, segment: NewSegment): string {
+  const id = segment.id ?? randomUUID();
+  const map = new Y.Map<unknown>();
+  map.set('id', id);
+  map.set('speaker', { ...segment.speaker });
+  map.set('startMs', segment.startMs);
+  map.set('endMs', segment.endMs);
+  map.set('text', new Y.Text(segment.text));
+  map.set('source', segment.source);
+  map.set('editedBy', new Y.Array<SegmentEdit>());
+  segmentsArray(doc).push([map]);
+  return id;
+}
+
+function readSegment(map: Y.Map<unknown>): TranscriptSegment {
+  const text = map.get('text');
+  const editedBy = map.get('editedBy');
+  const speaker = (map.get('speaker') ?? {}) as Partial<TranscriptSpeaker>;
+  return {
+    id: String(map.get('id') ?? ''),
+    speaker: { participantId: String(speaker.participantId ?? ''), role: String(speaker.role ?? ''), displayName: String(speaker.displayName ?? '') },
+    startMs: Number(map.get('startMs') ?? 0),
+    endMs: Number(map.get('endMs') ?? 0),
+    text: text instanceof Y.Text ? text.toString() : '',
+    source: String(map.get('source') ?? ''),
+    editedBy: editedBy instanceof Y.Array ? (editedBy.toArray() as SegmentEdit[]) : [],
+  };
+}
+
+export function segmentsOf(doc: Y.Doc): TranscriptSegment[] {
+  return segmentsArray(doc)
+    .toArray()
+    .filter((entry): entry is Y.Map<unknown> => entry instanceof Y.Map)
+    .map(readSegment);
+}
+
+/** The segment's map by id, or undefined. */
+export function findSegment(doc: Y.Doc, segmentId: string): Y.Map<unknown> | undefined {
+  return segmentsArray(doc)
+    .toArray()
+    .find((entry) => entry instanceof Y.Map && entry.get('id') === segmentId);
+}
+
+/** Replaces a segment's text as a human edit and records who edited it. */
+export function editSegmentText(doc: Y.Doc, segmentId: string, text: string, by: { userId: string; role: string }, at = new Date()): boolean {
+  const segment = findSegment(doc, segmentId);
+  const yText = segment?.get('text');
+  const editedBy = segment?.get('editedBy');
+  if (!(yText instanceof Y.Text) || !(editedBy instanceof Y.Array)) return false;
+  doc.transact(() => {
+    yText.delete(0, yText.length);
+    yText.insert(0, text);
+    editedBy.push([{ userId: by.userId, role: by.role, at: at.toISOString() }]);
+  });
+  return true;
+}
+
+/** Sets the user's own confirmation mark on a segment (in `confirmations/<userId>`). */
+export function confirmSegment(doc: Y.Doc, userId: string, segmentId: string, mark: SegmentConfirmation): void {
+  const confirmations = confirmationsMap(doc);
+  doc.transact(() => {
+    let own = confirmations.get(userId);
+    if (!(own instanceof Y.Map)) {
+      own = new Y.Map<SegmentConfirmation>();
+      confirmations.set(userId, own);
+    }
+    own.set(segmentId, { ...mark });
+  });
+}
+
+export function confirmationsOf(doc: Y.Doc, userId: string): Record<string, SegmentConfirmation> {
+  const own = confirmationsMap(doc).get(userId);
+  return own instanceof Y.Map ? (own.toJSON() as Record<string, SegmentConfirmation>) : {};
+}
+
+/** hh:mm:ss.mmm from milliseconds since the hearing started. */
+export function formatHearingTime(ms: number): string {
+  const safe = Math.max(0, Math.floor(ms));
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const hours = Math.floor(safe / 3_600_000);
+  const minutes = Math.floor((safe % 3_600_000) / 60_000);
+  const seconds = Math.floor((safe % 60_000) / 1000);
+  return `${pad(hours)}:${pad(minutes)}:${pad(seconds)}.${pad(safe % 1000, 3)}`;
+}
+
+/**
+ * One line per segment in hearing order: "<speaker> (<role>) — <start>–<end> — <text>". Line breaks
+ * inside a text become spaces so one segment stays one line; the same document always renders the same.
+ */
+export function renderTranscriptText(doc: Y.Doc): string {
+  return segmentsOf(doc)
+    .map(
+      (segment) =>
+        `${segment.speaker.displayName} (${segment.speaker.role}) — ${formatHearingTime(segment.startMs)}–${formatHearingTime(segment.endMs)} — ${segment.text.replace(/\s*[\r\n]+\s*/g, ' ')}`,
+    )
+    .join('\n');
+}
+
+/** sha256 hex of renderTranscriptText(doc) (UTF-8). */
+export function transcriptHash(doc: Y.Doc): string {
+  return createHash('sha256').update(renderTranscriptText(doc), 'utf8').digest('hex');
+}

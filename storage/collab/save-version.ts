@@ -1,0 +1,47 @@
+// Saves a named version of a document (its full state as one update) with its audit row.
+import type { Db } from '../database.ts';
+import { writeAudit } from '../audit/write-audit.ts';
+import { isUuid } from '../ids.ts';
+import { InvalidCollabUpdateError } from './update-origin.ts';
+import { collabVersions } from './schema.ts';
+
+export interface SaveVersionOptions {
+  db: Db;
+  docName: string;
+  label: string;
+  /** The user who saved it (judge or clerk); null for the system (e.g. on archiving). */
+  createdBy: string | null;
+  /** The creator's role, for the audit row. */
+  createdByRole?: string | null;
+  /** The document's state as one update (Y.encodeStateAsUpdate, or the store's load()). */
+  state: Uint8Array;
+}
+
+export interface SavedVersion {
+  id: string;
+  docName: string;
+  label: string;
+  createdBy: string | null;
+  createdAt: string;
+  size: number;
+}
+
+export async function saveVersion({ db, docName, label, createdBy, createdByRole = null, state }: SaveVersionOptions): Promise<SavedVersion> {
+  if (label.trim().length === 0) throw new InvalidCollabUpdateError('a version needs a label');
+  if (createdBy !== null && !isUuid(createdBy)) throw new InvalidCollabUpdateError('createdBy must be a user id');
+  if (state.byteLength === 0) throw new InvalidCollabUpdateError('a version needs a state');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(collabVersions)
+      .values({ docName, label: label.trim(), state, createdBy })
+      .returning({ id: collabVersions.id, createdAt: collabVersions.createdAt });
+    await writeAudit(tx, {
+      actor: { userId: createdBy, role: createdByRole },
+      action: 'collabDocument.saveVersion',
+      subjectKind: 'collabDocument',
+      subjectId: docName,
+      detail: { versionId: row!.id, size: state.byteLength },
+    });
+    return { id: row!.id, docName, label: label.trim(), createdBy, createdAt: row!.createdAt.toISOString(), size: state.byteLength };
+  });
+}
