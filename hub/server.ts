@@ -15,6 +15,7 @@ import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
 import type { HubDeps, HubServices } from './services.ts';
 import { DEFAULT_ROOM_LIMITS } from './collab/doc-room.ts';
 import { RoomRegistry } from './collab/room-registry.ts';
+import { TranscriptService } from './collab/transcript-service.ts';
 import { CollabGateway } from './collab/gateway.ts';
 import { storageAdmission } from './collab/document-facts.ts';
 import { mountCollabEndpoint } from './collab/uws-endpoint.ts';
@@ -37,16 +38,6 @@ export class HubListenError extends Error {
 export async function startHub(deps: HubDeps): Promise<RunningHub> {
   const uws = loadNativeUws();
   const logger = deps.logger.child({ component: 'hub' });
-  const services: HubServices = {
-    config: deps.config,
-    logger,
-    database: deps.database,
-    bus: deps.bus,
-    actors: deps.actors,
-    cipher: deps.cipher,
-    sessionSecret: deps.sessionSecret,
-    loginRateLimit: new LoginRateLimit(),
-  };
 
   const realtime = new RealtimeChannel({
     bus: deps.bus,
@@ -56,12 +47,25 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
       isCaseMember({ db: deps.database.db, caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } }),
   });
 
+  // Rooms first: the HTTP transcript routes work on the same live rooms as the /yjs sessions.
+  const collabLogger = logger.child({ component: 'collab' });
+  const rooms = new RoomRegistry({ persistence: deps.collabPersistence, logger: collabLogger, ...(deps.collabLimits ? { limits: deps.collabLimits } : {}) });
+  const services: HubServices = {
+    config: deps.config,
+    logger,
+    database: deps.database,
+    bus: deps.bus,
+    actors: deps.actors,
+    cipher: deps.cipher,
+    sessionSecret: deps.sessionSecret,
+    loginRateLimit: new LoginRateLimit(),
+    transcripts: new TranscriptService({ registry: rooms, db: deps.database.db }),
+  };
+
   const app = uws.App();
   mountCorsPreflight(app);
   mountRoutes(app, hubRoutes(), services);
   mountRealtimeEndpoint(app, uws, paths.realtime, realtime);
-  const collabLogger = logger.child({ component: 'collab' });
-  const rooms = new RoomRegistry({ persistence: deps.collabPersistence, logger: collabLogger, ...(deps.collabLimits ? { limits: deps.collabLimits } : {}) });
   const collab = new CollabGateway({
     registry: rooms,
     sessionSecret: deps.sessionSecret,

@@ -8,6 +8,7 @@ import type { ActorClient } from '../actors/runtime/types.ts';
 import type { LoginRateLimit } from './auth/login-rate-limit.ts';
 import type { DocPersistence } from './collab/persistence.ts';
 import type { RoomLimits } from './collab/doc-room.ts';
+import type { TranscriptService } from './collab/transcript-service.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -28,4 +29,6 @@ export interface HubDeps {
 /** What route handlers and the realtime channel see: the node's parts plus the hub's own. */
 export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits'> {
   loginRateLimit: LoginRateLimit;
+  /** Server-side work on hearing transcripts (text + hash, versions, restore, change audit) through the live rooms. */
+  transcripts: TranscriptService;
 }

@@ -6,6 +6,7 @@ import { loginRoute, meRoute } from './auth-routes.ts';
 import { listCourtsRoute } from './court-routes.ts';
 import { fileCaseRoute, getCaseRoute, listCasesRoute, sendCaseCommandRoute } from './case-routes.ts';
 import { listHearingsRoute } from './hearing-routes.ts';
+import { transcriptRoutes } from './transcript-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -20,6 +21,7 @@ export function hubRoutes(): AnyRoute[] {
     getCaseRoute,
     sendCaseCommandRoute,
     listHearingsRoute,
+    ...transcriptRoutes,
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

@@ -72,3 +72,28 @@ export const hearingListingSchema = z.object({
   state: z.string(),
   transcriptDoc: z.string().describe('Name of the hearing transcript document: open it at /yjs/<transcriptDoc>'),
 });
+
+export const transcriptTextSchema = z.object({
+  docName: z.string().describe('The transcript document (/yjs/<docName>)'),
+  text: z.string().describe('Plain text: one line per segment, "<speaker> (<role>) — <start>–<end> — <text>"'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('sha256 (hex) of the UTF-8 text'),
+  segmentCount: z.number().int().nonnegative(),
+});
+
+export const transcriptVersionSchema = z.object({
+  id: z.uuid(),
+  label: z.string(),
+  createdBy: z.uuid().nullable().describe('null when the system saved it'),
+  createdAt: instant,
+  size: z.number().int().nonnegative().describe('Bytes of the stored Yjs state'),
+});
+
+export const transcriptChangeSchema = z.object({
+  seq: z.number().int().positive(),
+  at: instant,
+  userId: z.uuid().nullable().describe('The editing user, for session edits'),
+  source: z.enum(['session', 'asr', 'system']),
+  engine: z.string().nullable().describe('The ASR engine, for asr changes'),
+  reason: z.string().nullable().describe('Why the system changed it, e.g. restore:<versionId>'),
+  segmentIds: z.array(z.string()).describe('Segments the change touched'),
+});

@@ -91,6 +91,8 @@ export class DocRoom {
   private readonly logger: Logger;
   private saving: Promise<void> = Promise.resolve();
   private pendingSaves = 0;
+  /** Server-side work holding the room loaded without a session (version save, restore, text read). */
+  private holds = 0;
   /** Segment ids touched by the transaction being committed (transcripts only). */
   private touchedSegments = new Set<string>();
   private readonly disposers: (() => void)[] = [];
@@ -134,6 +136,22 @@ export class DocRoom {
   }
   get sessionCount(): number {
     return this.sessions.size;
+  }
+  /** Sessions or server-side holds keep the room loaded; the registry unloads it only when this is false. */
+  get inUse(): boolean {
+    return this.sessions.size > 0 || this.holds > 0;
+  }
+
+  /** Keeps the room loaded for server-side work until the matching release(). */
+  hold(): void {
+    this.holds++;
+  }
+
+  /** Ends one hold; the last one out (no sessions either) lets the registry unload the room. */
+  release(): void {
+    if (this.holds === 0) return;
+    this.holds--;
+    if (!this.inUse && this.state !== 'destroyed') this.options.onEmpty?.(this);
   }
 
   /** Loads the stored state; throws (and the room must be destroyed, never saved) when that fails. */
@@ -193,7 +211,7 @@ export class DocRoom {
     if (clientIds.length > 0 && this.state !== 'destroyed') {
       awarenessProtocol.removeAwarenessStates(this.awareness, clientIds, session.origin);
     }
-    if (this.sessions.size === 0) this.options.onEmpty?.(this);
+    if (!this.inUse) this.options.onEmpty?.(this);
   }
 
   /** A server-side change (ASR segments, version restore): applied, broadcast and persisted like any other. */

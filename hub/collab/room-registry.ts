@@ -54,11 +54,34 @@ export class RoomRegistry {
       if (room.isReady) {
         enter(room);
         // Nobody stayed (the socket closed while the room loaded): unload as if the last one left.
-        if (room.sessionCount === 0) void this.unloadIfEmpty(name, room);
+        if (!room.inUse) void this.unloadIfEmpty(name, room);
         return room;
       }
       if (this.rooms.get(name) === pending) this.rooms.delete(name);
     }
+  }
+
+  /**
+   * Runs server-side work on a document's live room (loading it if needed) and keeps the room loaded
+   * until the work is done, so edits made meanwhile by sessions and by `work` itself land in the same
+   * Y.Doc; its saves are flushed before this resolves. Unloads afterwards when nobody else is in it.
+   */
+  async withRoom<T>(name: string, kind: DocKind, work: (room: DocRoom) => T | Promise<T>): Promise<T> {
+    const room = await this.acquire(name, kind, (ready) => ready.hold());
+    try {
+      const result = await work(room);
+      await room.flush();
+      return result;
+    } finally {
+      room.release();
+    }
+  }
+
+  /** Waits for the pending saves of a document's room, if it is loaded (so storage reads see them). */
+  async flushIfLoaded(name: string): Promise<void> {
+    const pending = this.rooms.get(name);
+    const room = pending ? await pending.catch(() => null) : null;
+    if (room) await room.flush();
   }
 
   /** Flushes and destroys every room; sessions are closed with 1001 (shutdown). */
@@ -103,12 +126,12 @@ export class RoomRegistry {
 
   private async unloadIfEmpty(name: string, room: DocRoom): Promise<void> {
     await room.flush();
-    // Someone may have joined while the saves were flushing.
-    if (room.sessionCount > 0 || room.isDestroyed) return;
+    // Someone may have joined (or held it) while the saves were flushing.
+    if (room.inUse || room.isDestroyed) return;
     const current = this.rooms.get(name);
     if (current) {
       const live = await current.catch(() => null);
-      if (live !== room || room.sessionCount > 0) return;
+      if (live !== room || room.inUse) return;
       if (this.rooms.get(name) === current) this.rooms.delete(name);
     }
     room.destroy();

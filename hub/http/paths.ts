@@ -13,6 +13,10 @@ export const paths = {
   caseDetail: `${API_PREFIX}/cases/:caseId`,
   caseCommands: `${API_PREFIX}/cases/:caseId/commands`,
   hearings: `${API_PREFIX}/hearings`,
+  hearingTranscript: `${API_PREFIX}/hearings/:hearingId/transcript`,
+  hearingTranscriptVersions: `${API_PREFIX}/hearings/:hearingId/transcript/versions`,
+  hearingTranscriptRestore: `${API_PREFIX}/hearings/:hearingId/transcript/versions/:versionId/restore`,
+  hearingTranscriptChanges: `${API_PREFIX}/hearings/:hearingId/transcript/changes`,
   /** The realtime WebSocket (case events). */
   realtime: '/rt',
 } as const;
