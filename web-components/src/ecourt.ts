@@ -5,6 +5,7 @@ import { EcourtLogin } from './elements/login.ts';
 import { EcourtCaseList } from './elements/case-list.ts';
 import { EcourtCasePage } from './elements/case-page.ts';
 import { EcourtFilingForm } from './elements/filing-form.ts';
+import { EcourtTranscriptEditor } from './elements/transcript-editor.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
@@ -12,6 +13,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-case-list', EcourtCaseList],
   ['ecourt-case-page', EcourtCasePage],
   ['ecourt-filing-form', EcourtFilingForm],
+  ['ecourt-transcript-editor', EcourtTranscriptEditor],
 ];
 for (const [name, constructor] of elements) {
   if (!customElements.get(name)) customElements.define(name, constructor);
@@ -24,5 +26,6 @@ declare global {
     'ecourt-case-list': EcourtCaseList;
     'ecourt-case-page': EcourtCasePage;
     'ecourt-filing-form': EcourtFilingForm;
+    'ecourt-transcript-editor': EcourtTranscriptEditor;
   }
 }

@@ -41,6 +41,7 @@ export class EcourtCasePage extends LitElement {
     apiBase: { type: String, attribute: 'api-base' },
     caseId: { type: String, attribute: 'case-id' },
     listLink: { type: String, attribute: 'list-link' },
+    transcriptLink: { type: String, attribute: 'transcript-link' },
     detail: { state: true },
     failure: { state: true },
     openCommand: { state: true },
@@ -77,6 +78,7 @@ export class EcourtCasePage extends LitElement {
   declare apiBase: string;
   declare caseId: string;
   declare listLink: string;
+  declare transcriptLink: string;
   declare detail: CaseDetail | null;
   declare failure: unknown;
   declare openCommand: CaseCommandType | null;
@@ -95,6 +97,7 @@ export class EcourtCasePage extends LitElement {
     this.apiBase = '';
     this.caseId = '';
     this.listLink = '#/cases';
+    this.transcriptLink = '#/cases/{caseId}/hearings/{hearingId}/transcript';
     this.detail = null;
     this.failure = null;
     this.openCommand = null;
@@ -255,6 +258,11 @@ export class EcourtCasePage extends LitElement {
     </ol>`;
   }
 
+  /** Fills `{caseId}` and `{hearingId}` in the transcript-link template. */
+  private transcriptHref(caseId: string, hearingId: string): string {
+    return this.transcriptLink.replace('{caseId}', encodeURIComponent(caseId)).replace('{hearingId}', encodeURIComponent(hearingId));
+  }
+
   private sideName(side: string): string {
     const key = `case.side.${side}`;
     return isMessageKey(key) ? this.locale.t(key) : side;
@@ -309,9 +317,10 @@ export class EcourtCasePage extends LitElement {
           ${c.hearings.length === 0
             ? html`<p class="muted">${t('case.noHearings')}</p>`
             : html`<table data-testid="case-hearings">
-                <thead><tr><th>${t('case.hearing.startsAt')}</th><th>${t('case.hearing.courtroom')}</th><th>${t('case.hearing.state')}</th></tr></thead>
+                <thead><tr><th>${t('case.hearing.startsAt')}</th><th>${t('case.hearing.courtroom')}</th><th>${t('case.hearing.state')}</th><th>${t('transcript.title')}</th></tr></thead>
                 <tbody>
-                  ${c.hearings.map((h) => html`<tr><td>${formatDateTime(lang, h.startsAt)}</td><td>${h.courtroom}</td><td>${this.hearingStateName(h.state)}</td></tr>`)}
+                  ${c.hearings.map((h) => html`<tr><td>${formatDateTime(lang, h.startsAt)}</td><td>${h.courtroom}</td><td>${this.hearingStateName(h.state)}</td>
+                    <td><a href=${this.transcriptHref(c.id, h.id)} data-testid="hearing-transcript-link" data-hearing-id=${h.id}>${t('transcript.open')}</a></td></tr>`)}
                 </tbody>
               </table>`}
         </section>

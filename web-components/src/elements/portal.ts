@@ -1,5 +1,6 @@
 // <ecourt-portal>: the demo court's website: header with the court's name, navigation, language
-// switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>, #/file).
+// switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>,
+// #/cases/<id>/hearings/<hearingId>/transcript, #/file).
 import { LitElement, html, css, nothing } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController, setLang } from '../locale.ts';
@@ -8,14 +9,25 @@ import { baseStyles } from '../styles.ts';
 import { homeContent, PROCESS_STEPS, stepKey, isMessageKey } from '../i18n.ts';
 import type { Court } from '../types.ts';
 import { LITIGANT_ROLES } from '../../../platform/roles.ts';
+import { transcriptDocName } from '../../../hub/collab/doc-names.ts';
 
-type Route = { page: 'home' } | { page: 'login' } | { page: 'cases' } | { page: 'case'; caseId: string } | { page: 'file' };
+type Route =
+  | { page: 'home' }
+  | { page: 'login' }
+  | { page: 'cases' }
+  | { page: 'case'; caseId: string }
+  | { page: 'transcript'; caseId: string; hearingId: string }
+  | { page: 'file' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
   if (path === '/login') return { page: 'login' };
   if (path === '/cases') return { page: 'cases' };
   if (path === '/file') return { page: 'file' };
+  const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
+  if (transcriptMatch?.[1] && transcriptMatch[2]) {
+    return { page: 'transcript', caseId: decodeURIComponent(transcriptMatch[1]), hearingId: decodeURIComponent(transcriptMatch[2]) };
+  }
   const caseMatch = /^\/cases\/([^/]+)$/.exec(path);
   if (caseMatch?.[1]) return { page: 'case', caseId: decodeURIComponent(caseMatch[1]) };
   return { page: 'home' };
@@ -153,7 +165,7 @@ export class EcourtPortal extends LitElement {
           <ul>
             <li><a href="#/" data-testid="nav-home" aria-current=${page === 'home' ? 'page' : 'false'}>${t('nav.home')}</a></li>
             ${session
-              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
+              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
               : nothing}
             ${canFile ? html`<li><a href="#/file" data-testid="nav-file" aria-current=${page === 'file' ? 'page' : 'false'}>${t('nav.file')}</a></li>` : nothing}
             ${session
@@ -182,6 +194,10 @@ export class EcourtPortal extends LitElement {
     }
     if (route.page === 'cases') return html`<ecourt-case-list api-base=${this.apiBase}></ecourt-case-list>`;
     if (route.page === 'case') return html`<ecourt-case-page api-base=${this.apiBase} case-id=${route.caseId}></ecourt-case-page>`;
+    if (route.page === 'transcript') {
+      return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="transcript-back">← ${this.locale.t('transcript.back')}</a></p>
+        <ecourt-transcript-editor api-base=${this.apiBase} doc=${transcriptDocName(route.caseId, route.hearingId)}></ecourt-transcript-editor>`;
+    }
     return html`<div class="card"><ecourt-filing-form api-base=${this.apiBase} court-code=${this.court?.code ?? this.courtCode}></ecourt-filing-form></div>`;
   }
 
