@@ -10,8 +10,17 @@ import { NotFoundError } from './errors.ts';
 
 export const CIVIL_FIRST_INSTANCE = '民初';
 
+/** Building an Intl.DateTimeFormat costs far more than formatting with one: one per time zone. */
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function yearInTimeZone(at: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+  let format = yearFormats.get(timeZone);
+  if (!format) {
+    // Throws RangeError for an unknown zone before anything is cached.
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, format);
+  }
+  return Number(format.format(at));
 }
 
 /** Reserves `count` consecutive civil first-instance numbers of a court, in order. */

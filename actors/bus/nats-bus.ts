@@ -220,7 +220,7 @@ function checkPubAck(msg: Msg): void {
 function eventStreamConfig(name: string, namespace: string, retentionMs: number): Partial<StreamConfig> & { name: string } {
   return {
     name,
-    subjects: [`${namespace}.${subjects.allActorEvents()}`],
+    subjects: [`${namespace}.${subjects.durableActorEvents()}`],
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
     discard: DiscardPolicy.Old,

@@ -2,7 +2,10 @@
 // runs each actor's commands one at a time, journals every accepted event through the group
 // commit and answers only once the event is durable; serves shards over the bus, snapshots,
 // and passivates idle actors. An actor's state is its machine snapshot, advanced by the kind's
-// MachineRunner (no live XState actor per instance).
+// MachineRunner (no live XState actor per instance). Each group commit's domain events are stored
+// durably as ONE message per kind; each event also goes out live (fire-and-forget) per actor.
+// (The domain events must not be lost: their batch waits for the stream's ack, failures are logged;
+// the journal stays the source of truth.)
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
 import { silentLogger, type Logger } from '../../platform/logger.ts';
@@ -20,6 +23,7 @@ import {
   type ActorRef,
   type CommandReply,
   type DomainEvent,
+  type DomainEventBatch,
   type InspectionEvent,
   type JournalRecord,
 } from './types.ts';
@@ -37,6 +41,9 @@ export interface ActorHostOptions {
   idleMs?: number;
   groupCommit?: GroupCommitOptions;
 }
+
+/** Most events per durable batch message: keeps a message well under NATS' 1 MB payload limit. */
+const MAX_EVENTS_PER_BATCH = 256;
 
 export interface ActorHostStats {
   liveActors: number;
@@ -127,7 +134,7 @@ export class ActorHost {
     this.shardCount = options.shardCount;
     this.snapshotEvery = Math.max(1, options.snapshotEvery ?? 100);
     this.idleMs = Math.max(1, options.idleMs ?? 60_000);
-    this.writer = new JournalWriter(this.journal, options.groupCommit);
+    this.writer = new JournalWriter(this.journal, options.groupCommit, (records) => this.publishCommitted(records));
   }
 
   /**
@@ -381,33 +388,56 @@ export class ActorHost {
     entry.unseen = false;
   }
 
-  private afterCommit(entry: LiveActor, record: JournalRecord): void {
-    const { ref, behaviour } = entry;
-    const inspection: InspectionEvent = {
-      actor: { kind: ref.kind, id: ref.id },
-      state: record.state,
-      eventType: record.event.type,
-      seq: record.seq,
-      at: record.at,
-      node: this.nodeId,
-    };
-    const domainEvent: DomainEvent = {
-      kind: ref.kind,
-      id: ref.id,
-      seq: record.seq,
-      type: record.event.type,
-      state: record.state,
-      at: record.at,
-      summary: behaviour.summary(record.context),
-    };
-    try {
-      this.bus.publish(subjects.inspection(ref.kind, ref.id), inspection);
-      this.bus.publishDurable(subjects.actorEvent(ref.kind, ref.id), domainEvent).catch((error: unknown) => {
-        this.log.error('domain event not published', { actor: entry.address, seq: record.seq, error });
-      });
-    } catch (error) {
-      this.log.error('events not published', { actor: entry.address, seq: record.seq, error });
+  /**
+   * Right after a group commit: every record's inspection and live domain event (fire-and-forget),
+   * then the commit's domain events durably, one message per kind (and per MAX_EVENTS_PER_BATCH):
+   * one stored message and one ack per commit instead of per event.
+   */
+  private publishCommitted(records: readonly JournalRecord[]): void {
+    const byKind = new Map<string, DomainEvent[]>();
+    for (const record of records) {
+      try {
+        const behaviour = this.behaviours.get(record.kind)!;
+        const inspection: InspectionEvent = {
+          actor: { kind: record.kind, id: record.id },
+          state: record.state,
+          eventType: record.event.type,
+          seq: record.seq,
+          at: record.at,
+          node: this.nodeId,
+        };
+        const domainEvent: DomainEvent = {
+          kind: record.kind,
+          id: record.id,
+          seq: record.seq,
+          type: record.event.type,
+          state: record.state,
+          at: record.at,
+          summary: behaviour.summary(record.context),
+        };
+        this.bus.publish(subjects.inspection(record.kind, record.id), inspection);
+        this.bus.publish(subjects.actorEvent(record.kind, record.id), domainEvent);
+        const ofKind = byKind.get(record.kind);
+        if (ofKind) ofKind.push(domainEvent);
+        else byKind.set(record.kind, [domainEvent]);
+      } catch (error) {
+        this.log.error('events not published', { actor: actorAddress(record), seq: record.seq, error });
+      }
     }
+    for (const [kind, events] of byKind) {
+      for (let start = 0; start < events.length; start += MAX_EVENTS_PER_BATCH) {
+        const batch: DomainEventBatch = { kind, events: events.slice(start, start + MAX_EVENTS_PER_BATCH) };
+        const stored = (async () => this.bus.publishDurable(subjects.actorEventBatch(kind), batch))();
+        stored.catch((error: unknown) => {
+          const first = batch.events[0]!;
+          this.log.error('domain events not stored', { kind, events: batch.events.length, first: `${first.id}#${first.seq}`, error });
+        });
+      }
+    }
+  }
+
+  private afterCommit(entry: LiveActor, record: JournalRecord): void {
+    const { ref } = entry;
     if (record.seq - entry.snapshotSeq >= this.snapshotEvery && entry.snapshot) {
       entry.snapshotSeq = record.seq;
       const state = entry.runner.persisted(entry.snapshot);

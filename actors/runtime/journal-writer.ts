@@ -35,9 +35,14 @@ export class JournalWriter {
   private commitCount = 0;
   private recordCount = 0;
 
+  /**
+   * `onCommitted` sees each committed batch once, right after its commit and before its records'
+   * promises settle (e.g. to publish the batch's events as one message). It must not throw.
+   */
   constructor(
     private readonly journal: ActorJournal,
     options: GroupCommitOptions = {},
+    private readonly onCommitted?: (records: readonly JournalRecord[]) => void,
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 512);
     this.maxDelayMs = Math.max(0, options.maxDelayMs ?? 2);
@@ -125,9 +130,15 @@ export class JournalWriter {
     let remaining = batch;
     while (remaining.length > 0) {
       try {
-        await this.journal.commit(remaining.map((pending) => pending.record));
+        const records = remaining.map((pending) => pending.record);
+        await this.journal.commit(records);
         this.commitCount++;
         this.recordCount += remaining.length;
+        try {
+          this.onCommitted?.(records);
+        } catch {
+          // The records ARE committed: a failing hook (which reports its own errors) must not fail them.
+        }
         for (const pending of remaining) pending.resolve();
         return;
       } catch (error) {

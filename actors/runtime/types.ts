@@ -75,7 +75,10 @@ export interface InspectionEvent {
   node: string;
 }
 
-/** Published durably on subjects.actorEvent() after commit: what the /rt channel forwards. */
+/**
+ * Published after commit on subjects.actorEvent() (live, fire-and-forget: what the /rt channel
+ * forwards) and, with the rest of its group commit, durably in a DomainEventBatch.
+ */
 export interface DomainEvent {
   kind: string;
   id: string;
@@ -85,6 +88,12 @@ export interface DomainEvent {
   at: string;
   /** A client-safe summary of the context (no personal identifiers). */
   summary: Record<string, unknown>;
+}
+
+/** The domain events of one group commit of one kind, stored durably on subjects.actorEventBatch(kind). */
+export interface DomainEventBatch {
+  kind: string;
+  events: DomainEvent[];
 }
 
 /** How callers (hub, other actors) talk to actors, whatever the bus. */

@@ -3,9 +3,13 @@
 // request/reply; plus Postgres' raw single-row insert rate as a baseline. Prints one table.
 //   node --import tsx scripts/bench/actors.ts [--actors 10000] [--commands N] [--concurrency C]
 //     [--hosts H] [--only in-process|nats|nats-process] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
+//   --concurrency takes a list (e.g. 256,64): every configuration runs once per concurrency.
+//   A second table gives CPU µs per journalled event of every process: host, client, nats-server,
+//   the Postgres backends of the bench database and Postgres' background processes.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { availableParallelism, loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -24,12 +28,14 @@ import { caseProjection } from '../../storage/journal/case-projection.ts';
 import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { migrateDatabase } from '../../storage/migrate.ts';
 import { caseLifeCommands, createCourtFixture, type CourtFixture } from './case-flow.ts';
+import { createCpuMeter, type OtherProcessesCpu } from './process-cpu.ts';
 
 const SHARDS = 64;
 const HOST_PROCESS = fileURLToPath(new URL('./actor-host-process.ts', import.meta.url));
 
 interface Result {
   config: string;
+  concurrency: number;
   actors: number;
   commands: number;
   ok: number;
@@ -45,6 +51,20 @@ interface Result {
   phases: PhaseResult[];
   /** CPU (user + system) of the process running the host, per journalled event: load-independent cost. */
   hostCpuUsPerEvent: number;
+  /** CPU µs per journalled event of each process taking part (same order in every result). */
+  cpu: { process: string; usPerEvent: number }[];
+}
+
+type CpuMeter = Awaited<ReturnType<typeof createCpuMeter>>;
+
+/** The rows every configuration shares: nats-server (when used) and Postgres. */
+function otherCpuRows(other: OtherProcessesCpu, records: number, withNats: boolean): { process: string; usPerEvent: number }[] {
+  const per = (micros: number) => micros / Math.max(records, 1);
+  return [
+    ...(withNats ? [{ process: 'nats-server', usPerEvent: per(other.natsMicros) }] : []),
+    { process: 'postgres backends (bench db)', usPerEvent: per(other.postgresBackendMicros) },
+    { process: 'postgres background (wal writer…, shared)', usPerEvent: per(other.postgresBackgroundMicros) },
+  ];
 }
 
 interface PhaseResult {
@@ -59,7 +79,7 @@ interface PhaseResult {
 const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
 /** A fresh database on the server, dropped at the end (the bench never touches existing data). */
-async function createBenchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function createBenchDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `ecourt_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   admin.on('error', (error) => console.error('bench admin connection:', error.message));
@@ -70,6 +90,7 @@ async function createBenchDatabase(adminUrl: string): Promise<{ url: string; dro
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    name,
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       client.on('error', (error) => console.error('bench admin connection:', error.message));
@@ -146,6 +167,7 @@ async function runConfig(
   fixture: CourtFixture,
   buses: { host: Bus; client: Bus },
   options: { actors: number; commands: number; concurrency: number; hosts: number },
+  meter: CpuMeter,
 ): Promise<Result> {
   // Commit and projection times are measured around the real journal, to show where time goes
   // (the projection only builds its writes; the database runs them within the commit).
@@ -187,16 +209,30 @@ async function runConfig(
   for (let shard = 0; shard < SHARDS; shard++) hosts[shard % hosts.length]!.serveShard('case', shard);
   const client = createBusActorClient({ bus: buses.client, shardCount: SHARDS });
   try {
+    const stopMeter = await meter.start();
     const cpuBefore = process.cpuUsage();
     const run = await drive(client, fixture, options.actors, options.commands, options.concurrency);
     const cpu = process.cpuUsage(cpuBefore);
+    const other = await stopMeter();
     const stats = hosts.map((host) => host.stats());
     const commits = stats.reduce((sum, s) => sum + s.commits, 0);
     const records = stats.reduce((sum, s) => sum + s.records, 0);
     const median = (values: number[]) => (values.length ? [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]! : 0);
     // Here the client shares the process, so this includes the sending side too.
     const hostCpuUsPerEvent = (cpu.user + cpu.system) / Math.max(records, 1);
-    return { config, actors: options.actors, ...run, commits, records, commitP50: median(commitMs), projectionP50: median(projectionMs), hostCpuUsPerEvent };
+    const cpuRows = [{ process: 'bench process (host + client)', usPerEvent: hostCpuUsPerEvent }, ...otherCpuRows(other, records, config.startsWith('nats'))];
+    return {
+      config,
+      concurrency: options.concurrency,
+      actors: options.actors,
+      ...run,
+      commits,
+      records,
+      commitP50: median(commitMs),
+      projectionP50: median(projectionMs),
+      hostCpuUsPerEvent,
+      cpu: cpuRows,
+    };
   } finally {
     await Promise.all(hosts.map((host) => host.stop()));
   }
@@ -209,6 +245,7 @@ async function runSeparateHost(
   dataKey: string,
   fixture: CourtFixture,
   options: { actors: number; commands: number; concurrency: number },
+  meter: CpuMeter,
 ): Promise<Result> {
   // BENCH_HOST_NODE_ARGS: extra node flags for the host process (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
   const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -228,17 +265,28 @@ async function runSeparateHost(
   const bus = await createNatsBus({ url: urls.nats, namespace, logger: silentLogger, name: 'bench-client' });
   try {
     await bus.request('bench.cpu-reset', null);
+    const stopMeter = await meter.start();
+    const clientBefore = process.cpuUsage();
     const run = await drive(createBusActorClient({ bus, shardCount: SHARDS }), fixture, options.actors, options.commands, options.concurrency);
+    const client = process.cpuUsage(clientBefore);
+    const other = await stopMeter();
     const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number; cpuMicros: number };
+    const records = Math.max(stats.records, 1);
     return {
       config: 'nats bus, host in own process',
+      concurrency: options.concurrency,
       actors: options.actors,
       ...run,
       commits: stats.commits,
       records: stats.records,
       commitP50: stats.commitP50,
       projectionP50: Number.NaN,
-      hostCpuUsPerEvent: stats.cpuMicros / Math.max(stats.records, 1),
+      hostCpuUsPerEvent: stats.cpuMicros / records,
+      cpu: [
+        { process: 'actor host process', usPerEvent: stats.cpuMicros / records },
+        { process: 'bench client process', usPerEvent: (client.user + client.system) / records },
+        ...otherCpuRows(other, records, true),
+      ],
     };
   } finally {
     await bus.close();
@@ -283,9 +331,10 @@ async function removeEventStream(natsUrl: string, namespace: string): Promise<vo
 }
 
 function printTable(results: Result[], raw: { rows: number; seconds: number; p50: number; p99: number } | null): void {
-  const header = ['config', 'actors', 'commands', 'events/s', 'p50 ms', 'p99 ms', 'commits', 'records/commit', 'commit p50 ms', 'projection build p50 ms', 'cpu µs/event'];
+  const header = ['config', 'conc.', 'actors', 'commands', 'events/s', 'p50 ms', 'p99 ms', 'commits', 'records/commit', 'commit p50 ms', 'projection build p50 ms', 'cpu µs/event'];
   const rows = results.flatMap((r) => [[
     r.config,
+    String(r.concurrency),
     String(r.actors),
     r.ok === r.commands ? String(r.commands) : `${r.ok}/${r.commands} ok`,
     (r.records / r.seconds).toFixed(0),
@@ -298,6 +347,7 @@ function printTable(results: Result[], raw: { rows: number; seconds: number; p50
     r.hostCpuUsPerEvent.toFixed(0),
   ], ...r.phases.map((phase) => [
     `  ${phase.type}${phase.type === 'FILE' ? ' (creates the actors)' : ' (live actors)'}`,
+    '',
     String(phase.commands),
     phase.ok === phase.commands ? String(phase.commands) : `${phase.ok}/${phase.commands} ok`,
     (phase.ok / phase.seconds).toFixed(0),
@@ -305,12 +355,27 @@ function printTable(results: Result[], raw: { rows: number; seconds: number; p50
     phase.p99.toFixed(1),
     '-', '-', '-', '-', '-',
   ])]);
-  if (raw) rows.push(['postgres raw insert (pool 10)', '-', String(raw.rows), (raw.rows / raw.seconds).toFixed(0), raw.p50.toFixed(1), raw.p99.toFixed(1), String(raw.rows), '1.0', '-', '-', '-']);
+  if (raw) rows.push(['postgres raw insert (pool 10)', '10', '-', String(raw.rows), (raw.rows / raw.seconds).toFixed(0), raw.p50.toFixed(1), raw.p99.toFixed(1), String(raw.rows), '1.0', '-', '-', '-']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => '| ' + cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ') + ' |';
   console.log(line(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const row of rows) console.log(line(row));
+  printCpuTable(results);
+}
+
+/** Where the CPU goes: one row per process, one column per run (µs of CPU per journalled event). */
+function printCpuTable(results: Result[]): void {
+  if (results.length === 0) return;
+  console.log('');
+  console.log('CPU µs per journalled event, by process (user + system):');
+  for (const r of results) {
+    const total = r.cpu.reduce((sum, row) => sum + (Number.isNaN(row.usPerEvent) ? 0 : row.usPerEvent), 0);
+    const rows = [...r.cpu.map((row) => [row.process, Number.isNaN(row.usPerEvent) ? '-' : row.usPerEvent.toFixed(0)]), ['total', total.toFixed(0)]];
+    const width = Math.max(...rows.map((row) => row[0]!.length));
+    console.log(`  ${r.config}, concurrency ${r.concurrency}: ${(r.records / r.seconds).toFixed(0)} events/s → ${((r.records / r.seconds) * total / 1e4).toFixed(0)} % of one core`);
+    for (const [name, value] of rows) console.log(`    ${name!.padEnd(width)}  ${value!.padStart(5)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -318,7 +383,7 @@ async function main(): Promise<void> {
     options: {
       actors: { type: 'string', default: '10000' },
       commands: { type: 'string' },
-      concurrency: { type: 'string', default: '256' },
+      concurrency: { type: 'string', default: '256,64' },
       hosts: { type: 'string', default: '1' },
       'skip-raw': { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -326,9 +391,9 @@ async function main(): Promise<void> {
   });
   const actors = Number(values.actors);
   const commands = Number(values.commands ?? actors * 3);
-  const concurrency = Number(values.concurrency);
+  const concurrencies = values.concurrency.split(',').map(Number);
   const hostCount = Number(values.hosts);
-  if (![actors, commands, concurrency, hostCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency and --hosts must be positive integers');
+  if (![actors, commands, ...concurrencies, hostCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency (a list) and --hosts must be positive integers');
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const natsUrl = process.env.BENCH_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -337,42 +402,50 @@ async function main(): Promise<void> {
   const namespace = `bench${randomBytes(3).toString('hex')}`;
   const results: Result[] = [];
   let raw: { rows: number; seconds: number; p50: number; p99: number } | null = null;
+  let meter: CpuMeter | undefined;
   try {
     await migrateDatabase(database);
     const dataKey = randomBytes(32).toString('hex');
     const cipher = createPersonalDataCipher(Buffer.from(dataKey, 'hex'));
     const fixture = await createCourtFixture(database.db, cipher);
-    const options = { actors, commands, concurrency, hosts: hostCount };
-    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrency}, ${SHARDS} shards, ${hostCount} host(s) in the in-process configurations, Postgres + SQL journal with projections`);
-
-    if (!values.only || values.only === 'in-process') {
-      const bus = createInProcessBus();
-      results.push(await runConfig('in-process bus + postgres', database, cipher, fixture, { host: bus, client: bus }, options));
-      await bus.close();
-    }
-    if (!values.only || values.only === 'nats') {
-      const hostBus = await createNatsBus({ url: natsUrl, namespace, logger: silentLogger, name: 'bench-host', maxPending: 100_000 });
-      const clientBus = await createNatsBus({ url: natsUrl, namespace, logger: silentLogger, name: 'bench-client' });
-      try {
-        results.push(await runConfig('nats bus + postgres', database, cipher, fixture, { host: hostBus, client: clientBus }, options));
-      } finally {
-        await clientBus.close();
-        await hostBus.close();
+    const only = values.only ? values.only.split(',') : ['in-process', 'nats', 'nats-process'];
+    console.log(`load average at the start (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
+    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrencies.join(' and ')}, ${SHARDS} shards, ${hostCount} host(s) in the in-process configurations, Postgres + SQL journal with projections`);
+    meter = await createCpuMeter(adminUrl, bench.name);
+    for (const concurrency of concurrencies) {
+      const options = { actors, commands, concurrency, hosts: hostCount };
+      if (only.includes('in-process')) {
+        const bus = createInProcessBus();
+        results.push(await runConfig('in-process bus + postgres', database, cipher, fixture, { host: bus, client: bus }, options, meter));
+        await bus.close();
       }
-    }
-    if (!values.only || values.only === 'nats-process') {
-      results.push(await runSeparateHost({ database: bench.url, nats: natsUrl }, namespace, dataKey, fixture, options));
+      if (only.includes('nats')) {
+        const hostBus = await createNatsBus({ url: natsUrl, namespace, logger: silentLogger, name: 'bench-host', maxPending: 100_000 });
+        const clientBus = await createNatsBus({ url: natsUrl, namespace, logger: silentLogger, name: 'bench-client' });
+        try {
+          results.push(await runConfig('nats bus + postgres', database, cipher, fixture, { host: hostBus, client: clientBus }, options, meter));
+        } finally {
+          await clientBus.close();
+          await hostBus.close();
+        }
+      }
+      if (only.includes('nats-process')) {
+        results.push(await runSeparateHost({ database: bench.url, nats: natsUrl }, namespace, dataKey, fixture, options, meter));
+      }
     }
     if (!values['skip-raw']) {
       const rows = Math.min(commands, 5000);
       raw = { rows, ...(await rawInsertRate(bench.url, rows)) };
     }
   } finally {
+    await meter?.close();
     await database.close();
     await bench.drop();
     await removeEventStream(natsUrl, namespace);
   }
   printTable(results, raw);
+  // Other work on the machine takes CPU from the bench: its load is part of the result.
+  console.log(`\nload average at the end (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
 }
 
 main().catch((error: unknown) => {

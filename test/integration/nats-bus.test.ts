@@ -141,18 +141,25 @@ describe.skipIf(!nats.available)(`NATS bus${nats.skipReason}`, () => {
     one.unsubscribe();
   });
 
-  it('stores publishDurable() in the namespace stream and also delivers it live', async () => {
+  it('stores publishDurable() batches in the namespace stream, delivers them live, and never stores live per-actor events', async () => {
     const live: unknown[] = [];
-    const sub = b.subscribe(subjects.actorEventsOfKind('case'), (payload) => live.push(payload));
+    const sub = b.subscribe(subjects.actorEventBatch('case'), (payload) => live.push(payload));
+    const perActor: unknown[] = [];
+    const perActorSub = b.subscribe(subjects.actorEventsOfKind('case'), (payload) => perActor.push(payload));
     await b.connection.flush();
-    const events = [1, 2, 3].map((seq) => ({ kind: 'case', id: 'c42', seq, type: 'FILED' }));
-    for (const event of events) await a.publishDurable(subjects.actorEvent('case', 'c42'), event);
-    await waitFor(() => live.length === 3);
+    const events = [1, 2, 3].map((seq) => ({ kind: 'case', events: [{ id: 'c42', seq, type: 'FILED' }] }));
+    for (const event of events) {
+      a.publish(subjects.actorEvent('case', 'c42'), event.events[0]);
+      await a.publishDurable(subjects.actorEventBatch('case'), event);
+    }
+    await waitFor(() => live.length === 3 && perActor.length === 3);
     expect(live).toEqual(events);
+    expect(perActor).toEqual(events.map((e) => e.events[0]));
+    perActorSub.unsubscribe();
 
     // Read the stream back with a JetStream pull consumer (filter_subject: nats-server 2.9 has no filter_subjects).
     const jsm = await jetstreamManager(a.connection);
-    await jsm.consumers.add(a.eventStream, { durable_name: 'reader', filter_subject: `${namespace}.event.case.c42`, deliver_policy: DeliverPolicy.All, ack_policy: AckPolicy.Explicit });
+    await jsm.consumers.add(a.eventStream, { durable_name: 'reader', filter_subject: `${namespace}.event.case`, deliver_policy: DeliverPolicy.All, ack_policy: AckPolicy.Explicit });
     const consumer = await a.jetstream().consumers.get(a.eventStream, 'reader');
     const stored: unknown[] = [];
     const batch = await consumer.fetch({ max_messages: 3, expires: 2000 });
@@ -162,7 +169,7 @@ describe.skipIf(!nats.available)(`NATS bus${nats.skipReason}`, () => {
     }
     expect(stored).toEqual(events);
     const info = await jsm.streams.info(a.eventStream);
-    expect(info.config.subjects).toEqual([`${namespace}.event.>`]);
+    expect(info.config.subjects).toEqual([`${namespace}.event.*`]);
     expect(info.config.storage).toBe('file');
     expect(info.state.messages).toBe(3);
     sub.unsubscribe();
