@@ -18,7 +18,7 @@ function newestIn(path: string): number {
 /** Resolves 'fresh' when the bundle is up to date, 'built' after building it. */
 export async function ensureComponentsBuilt(): Promise<'fresh' | 'built'> {
   // The bundle also takes a few modules from outside web-components/ (names, roles).
-  const sources = ['src', 'index.html', 'vite.config.ts', '../hub/collab/doc-names.ts', '../platform/roles.ts'];
+  const sources = ['src', 'index.html', 'vite.config.ts', '../hub/collab/doc-names.ts', '../hub/collab/transcript-model.ts', '../platform/roles.ts'];
   const sourcesChanged = Math.max(...sources.map((name) => newestIn(join(WEB_DIR, name))));
   if (existsSync(COMPONENT_BUNDLE) && statSync(COMPONENT_BUNDLE).mtimeMs >= sourcesChanged) return 'fresh';
   const { build } = await import('vite');

@@ -1,6 +1,6 @@
 // The transcript (笔录) document model: typed accessors over the Y.Doc described in
-// document-model.md, its stable plain-text rendering and the hash used for archiving.
-import { createHash, randomUUID } from 'node:crypto';
+// document-model.md and its stable plain-text rendering. Shared by the hub and the browser
+// bundle (so nothing here may import Node modules; the archive hash is in transcript-hash.ts).
 import * as Y from 'yjs';
 
 export interface TranscriptSpeaker {
@@ -27,6 +27,7 @@ export interface TranscriptSegment {
 }
 
 export interface NewSegment {
+  /** A uuid; generated when absent (browsers outside a secure context must pass one). */
   id?: string;
   speaker: TranscriptSpeaker;
   startMs: number;
@@ -47,18 +48,25 @@ export const confirmationsMap = (doc: Y.Doc): Y.Map<Y.Map<SegmentConfirmation>> 
 export const commentsMap = (doc: Y.Doc): Y.Map<Y.Array<unknown>> => doc.getMap<Y.Array<unknown>>('comments');
 export const metaMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('meta');
 
-/** Appends a segment at the end (hearing order); returns its id. Call inside the caller's transaction. */
-export function appendSegment(doc: Y.Doc, segment: NewSegment): string {
-  const id = segment.id ?? randomUUID();
-  const map = new Y.Map<unknown>();
-  map.set('id', id);
-  map.set('speaker', { ...segment.speaker });
-  map.set('startMs', segment.startMs);
-  map.set('endMs', segment.endMs);
-  map.set('text', new Y.Text(segment.text));
-  map.set('source', segment.source);
-  map.set('editedBy', new Y.Array<SegmentEdit>());
-  segmentsArray(doc).push([map]);
+/**
+ * Appends a segment at the end (hearing order), in one transaction; returns its id. A human
+ * segment names its author (`by`), who becomes the first entry of its edit history.
+ */
+export function appendSegment(doc: Y.Doc, segment: NewSegment, by?: { userId: string; role: string }, at = new Date()): string {
+  const id = segment.id ?? globalThis.crypto.randomUUID();
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    map.set('id', id);
+    map.set('speaker', { ...segment.speaker });
+    map.set('startMs', segment.startMs);
+    map.set('endMs', Math.max(segment.startMs, segment.endMs));
+    map.set('text', new Y.Text(segment.text));
+    map.set('source', segment.source);
+    const editedBy = new Y.Array<SegmentEdit>();
+    if (by) editedBy.push([{ userId: by.userId, role: by.role, at: at.toISOString() }]);
+    map.set('editedBy', editedBy);
+    segmentsArray(doc).push([map]);
+  });
   return id;
 }
 
@@ -91,15 +99,31 @@ export function findSegment(doc: Y.Doc, segmentId: string): Y.Map<unknown> | und
     .find((entry) => entry instanceof Y.Map && entry.get('id') === segmentId);
 }
 
-/** Replaces a segment's text as a human edit and records who edited it. */
+/** The one changed range between two strings: common prefix and suffix removed. */
+export function changedRange(before: string, after: string): { index: number; remove: number; insert: string } {
+  let start = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let end = 0;
+  while (end < shorter - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  return { index: start, remove: before.length - start - end, insert: after.slice(start, after.length - end) };
+}
+
+/**
+ * Brings a segment's text to `text` as a human edit by deleting and inserting only the changed
+ * range (so a concurrent edit elsewhere in the segment survives), recording who edited it, in one
+ * transaction. False when the segment is unknown or nothing changed.
+ */
 export function editSegmentText(doc: Y.Doc, segmentId: string, text: string, by: { userId: string; role: string }, at = new Date()): boolean {
   const segment = findSegment(doc, segmentId);
   const yText = segment?.get('text');
   const editedBy = segment?.get('editedBy');
   if (!(yText instanceof Y.Text) || !(editedBy instanceof Y.Array)) return false;
+  const change = changedRange(yText.toString(), text);
+  if (change.remove === 0 && change.insert === '') return false;
   doc.transact(() => {
-    yText.delete(0, yText.length);
-    yText.insert(0, text);
+    if (change.remove > 0) yText.delete(change.index, change.remove);
+    if (change.insert !== '') yText.insert(change.index, change.insert);
     editedBy.push([{ userId: by.userId, role: by.role, at: at.toISOString() }]);
   });
   return true;
@@ -144,9 +168,4 @@ export function renderTranscriptText(doc: Y.Doc): string {
         `${segment.speaker.displayName} (${segment.speaker.role}) — ${formatHearingTime(segment.startMs)}–${formatHearingTime(segment.endMs)} — ${segment.text.replace(/\s*[\r\n]+\s*/g, ' ')}`,
     )
     .join('\n');
-}
-
-/** sha256 hex of renderTranscriptText(doc) (UTF-8). */
-export function transcriptHash(doc: Y.Doc): string {
-  return createHash('sha256').update(renderTranscriptText(doc), 'utf8').digest('hex');
 }

@@ -8,7 +8,8 @@ import { listVersions } from '../../storage/collab/list-versions.ts';
 import { saveVersion, type SavedVersion } from '../../storage/collab/save-version.ts';
 import type { DocRoom } from './doc-room.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import { metaMap, renderTranscriptText, segmentsArray, transcriptHash } from './transcript-model.ts';
+import { metaMap, renderTranscriptText, segmentsArray } from './transcript-model.ts';
+import { transcriptHash } from './transcript-hash.ts';
 
 export interface TranscriptText {
   docName: string;

@@ -10,8 +10,9 @@ import {
   formatHearingTime,
   renderTranscriptText,
   segmentsOf,
-  transcriptHash,
+  changedRange,
 } from '../../hub/collab/transcript-model.ts';
+import { transcriptHash } from '../../hub/collab/transcript-hash.ts';
 import { addAnnotation, annotationsOf, commentOnAnnotation, InvalidAnnotationError, removeAnnotation } from '../../hub/collab/annotation-model.ts';
 
 const judge = { participantId: 'p-judge', role: 'judge', displayName: '审判长 李明' };
@@ -75,5 +76,27 @@ describe('annotation model', () => {
     expect(() => addAnnotation(doc, author, { shape: 'rectangle', page: 0, region: { x: 0, y: 0, width: 0.1, height: 0.1 } })).toThrow(InvalidAnnotationError);
     expect(() => addAnnotation(doc, author, { shape: 'rectangle', page: 1, region: { x: 0.9, y: 0, width: 0.2, height: 0.1 } })).toThrow(InvalidAnnotationError);
     expect(annotationsOf(doc)).toEqual([]);
+  });
+});
+
+describe('minimal text edits', () => {
+  it('finds the one changed range', () => {
+    expect(changedRange('原告诉称', '原告当庭诉称')).toEqual({ index: 2, remove: 0, insert: '当庭' });
+    expect(changedRange('abcdef', 'abXef')).toEqual({ index: 2, remove: 2, insert: 'X' });
+    expect(changedRange('same', 'same')).toEqual({ index: 4, remove: 0, insert: '' });
+  });
+
+  it('keeps a concurrent edit elsewhere in the segment', () => {
+    const a = new Y.Doc();
+    const id = appendSegment(a, { speaker: { participantId: 'p', role: 'judge', displayName: '李明' }, startMs: 0, endMs: 1, text: 'hello world', source: 'human' });
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    editSegmentText(a, id, 'Hello world', { userId: 'u1', role: 'clerk' });
+    editSegmentText(b, id, 'hello world!', { userId: 'u2', role: 'judge' });
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    expect(segmentsOf(a)[0]!.text).toBe('Hello world!');
+    expect(segmentsOf(b)[0]!.text).toBe('Hello world!');
+    expect(segmentsOf(a)[0]!.editedBy.map((e) => e.userId).sort()).toEqual(['u1', 'u2']);
   });
 });

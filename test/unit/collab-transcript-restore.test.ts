@@ -12,8 +12,8 @@ import {
   metaMap,
   renderTranscriptText,
   segmentsOf,
-  transcriptHash,
 } from '../../hub/collab/transcript-model.ts';
+import { transcriptHash } from '../../hub/collab/transcript-hash.ts';
 import { openRoom } from '../support/collab-fixtures.ts';
 
 const judge = { participantId: 'j1', role: 'judge', displayName: '审判长' };

@@ -13,18 +13,19 @@ import { isMessageKey } from '../i18n.ts';
 import { DocConnection, yjsUrl, type ConnectionStatus, type Refusal } from '../collab/doc-connection.ts';
 import { getWithToken } from '../collab/hub-fetch.ts';
 import {
-  addSegment,
+  appendSegment,
+  confirmSegment,
   editSegmentText,
   formatClock,
-  markSegment,
   marksBySegment,
   parseClock,
-  readSegments,
+  segmentsArray,
   segmentsOf,
   shiftIndex,
-  type ConfirmationMark,
-  type SegmentView,
+  type SegmentConfirmation,
+  type TranscriptSegment,
 } from '../collab/transcript-doc.ts';
+import { newUuid } from '../format.ts';
 import type { CaseDetail } from '../types.ts';
 
 /** Roles that write the transcript; the server enforces the same rule (hub/collab/access.ts). */
@@ -113,8 +114,8 @@ export class EcourtTranscriptEditor extends LitElement {
   declare hubUrl: string;
   declare token: string;
   declare status: ConnectionStatus;
-  declare segments: SegmentView[];
-  declare marks: Map<string, [string, ConfirmationMark][]>;
+  declare segments: TranscriptSegment[];
+  declare marks: Map<string, [string, SegmentConfirmation][]>;
   declare peers: Peer[];
   declare synced: boolean;
   declare refusal: Refusal | null;
@@ -250,10 +251,10 @@ export class EcourtTranscriptEditor extends LitElement {
     this.synced = false;
     const refresh = () => {
       if (this.ydoc !== doc) return;
-      this.segments = readSegments(doc);
+      this.segments = segmentsOf(doc);
       this.marks = marksBySegment(doc);
     };
-    segmentsOf(doc).observeDeep((events, transaction) => {
+    segmentsArray(doc).observeDeep((events, transaction) => {
       if (this.ydoc !== doc) return;
       if (!transaction.local) for (const event of events) if (event.target instanceof Y.Text) this.followRemoteText(event as Y.YTextEvent);
       refresh();
@@ -336,9 +337,9 @@ export class EcourtTranscriptEditor extends LitElement {
     this.awareness?.setLocalStateField('cursor', null);
   }
 
-  private mark(segmentId: string, status: ConfirmationMark['status'], note?: string): void {
+  private mark(segmentId: string, status: SegmentConfirmation['status'], note?: string): void {
     if (!this.ydoc || !this.user || !this.canMark) return;
-    markSegment(this.ydoc, this.user.id, segmentId, { status, ...(note ? { note } : {}), at: new Date().toISOString() });
+    confirmSegment(this.ydoc, this.user.id, segmentId, { status, ...(note ? { note } : {}), at: new Date().toISOString() });
     this.objecting = null;
   }
 
@@ -362,9 +363,16 @@ export class EcourtTranscriptEditor extends LitElement {
     }
     const role = field('role');
     const displayName = field('name');
-    addSegment(
+    appendSegment(
       this.ydoc,
-      { speaker: { participantId: this.participantFor(role, displayName), role, displayName }, startMs, endMs, text: String(data.get('text') ?? '') },
+      {
+        id: newUuid(),
+        speaker: { participantId: this.participantFor(role, displayName), role, displayName },
+        startMs,
+        endMs,
+        text: String(data.get('text') ?? ''),
+        source: 'human',
+      },
       { userId: this.user.id, role: this.user.role },
     );
     this.draftFailure = null;
@@ -445,7 +453,7 @@ export class EcourtTranscriptEditor extends LitElement {
     </ul>`;
   }
 
-  private renderSegment(segment: SegmentView) {
+  private renderSegment(segment: TranscriptSegment) {
     const t = this.locale.t.bind(this.locale);
     const carets = this.peers.filter((peer) => peer.cursor?.segmentId === segment.id);
     const marks = this.marks.get(segment.id) ?? [];
@@ -504,7 +512,7 @@ export class EcourtTranscriptEditor extends LitElement {
     return parts;
   }
 
-  private renderMarkActions(segmentId: string, own: ConfirmationMark | undefined) {
+  private renderMarkActions(segmentId: string, own: SegmentConfirmation | undefined) {
     const t = this.locale.t.bind(this.locale);
     if (this.objecting === segmentId) {
       return html`<form class="object-form" data-testid="object-form" @submit=${(event: SubmitEvent) => this.submitObjection(segmentId, event)}>
