@@ -2,35 +2,8 @@
 // judge adds and types a segment, party1 (plaintiff of the demo sales case) sees it live with the
 // judge's named caret, cannot edit, and confirms; the judge sees the confirmation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inCI } from '../support/services.ts';
-import { parseConfig } from '../../platform/config.ts';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
-import { ensureComponentsBuilt } from '../../web-components/ensure-built.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const DEMO_PASSWORD = 'demo-password-1';
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const LIVE_TIMEOUT_MS = 15_000;
-const UPDATE_SCREENSHOTS = process.env.ECOURT_UPDATE_SCREENSHOTS === '1';
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium && inCI) throw new Error(`Chromium is required in CI but missing at ${CHROMIUM} (apt-get install chromium)`);
-const skipReason = hasChromium ? '' : ` (skipped: Chromium not found at ${CHROMIUM})`;
+import type { Page } from 'playwright-core';
+import { chromiumSkipReason as skipReason, hasChromium, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
 
 interface Hearing {
   id: string;
@@ -39,29 +12,11 @@ interface Hearing {
 }
 
 describe.skipIf(!hasChromium)(`transcript editor in headless Chromium${skipReason}`, () => {
-  let platform: RunningPlatform;
-  let browser: Browser;
+  let portal: PortalBrowser;
   let baseUrl: string;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
-
-  async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(LIVE_TIMEOUT_MS);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    return page;
-  }
-
-  async function logIn(page: Page, username: string): Promise<void> {
-    await page.goto(`${baseUrl}/#/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('signed-in-user').waitFor();
-  }
+  let pageErrors: string[];
+  const openPage: PortalBrowser['openPage'] = (...args) => portal.openPage(...args);
+  const logIn: PortalBrowser['logIn'] = (page, username) => portal.logIn(page, username);
 
   /** The demo hearing as the API lists it to this page's user. */
   const demoHearing = (page: Page) =>
@@ -86,23 +41,12 @@ describe.skipIf(!hasChromium)(`transcript editor in headless Chromium${skipReaso
   }
 
   beforeAll(async () => {
-    await ensureComponentsBuilt();
-    dataDir = mkdtempSync(join(tmpdir(), 'ecourt-e2e-transcript-'));
-    platform = await startPlatform({
-      config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: DEMO_PASSWORD, ECOURT_LOG_LEVEL: 'warn' }),
-      inMemoryDatabase: true,
-      seedDemo: true,
-    });
-    baseUrl = platform.hub!.url.replace(/\/+$/, '');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    portal = await startPortalBrowser('ecourt-e2e-transcript-');
+    ({ baseUrl, pageErrors } = portal);
   });
 
   afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await portal?.close();
   });
 
   it('the judge writes live, the party sees the text and the judge’s caret, cannot edit, and confirms', async () => {
@@ -232,9 +176,3 @@ describe.skipIf(!hasChromium)(`transcript editor in headless Chromium${skipReaso
   }, 90_000);
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  const image = await page.screenshot({ fullPage: true });
-  expect(image.length).toBeGreaterThan(10_000);
-  const path = join(SCREENSHOTS, name);
-  if (UPDATE_SCREENSHOTS || !existsSync(path)) writeFileSync(path, image);
-}

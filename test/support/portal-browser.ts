@@ -1,0 +1,92 @@
+// The end-to-end tests' shared set-up: Debian's Chromium (a missing browser fails in CI and skips
+// elsewhere, with the reason in the suite's name), the whole platform in-process with the demo
+// court, browser contexts that collect page errors, the demo login, and README screenshots.
+import { expect } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inCI } from './services.ts';
+import { parseConfig } from '../../platform/config.ts';
+import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import { ensureComponentsBuilt } from '../../web-components/ensure-built.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const DEMO_PASSWORD = 'demo-password-1';
+export const LIVE_TIMEOUT_MS = 15_000;
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/** The README's screenshots are rewritten only when missing or asked for, so test runs leave git clean. */
+const UPDATE_SCREENSHOTS = process.env.ECOURT_UPDATE_SCREENSHOTS === '1';
+
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && inCI) throw new Error(`Chromium is required in CI but missing at ${CHROMIUM} (apt-get install chromium)`);
+export const chromiumSkipReason = hasChromium ? '' : ` (skipped: Chromium not found at ${CHROMIUM})`;
+
+export interface PortalBrowser {
+  platform: RunningPlatform;
+  baseUrl: string;
+  /** Page errors of every page opened, to assert there were none. */
+  pageErrors: string[];
+  openPage(viewport?: { width: number; height: number }, timezoneId?: string): Promise<Page>;
+  logIn(page: Page, username: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPortalBrowser(tempPrefix: string): Promise<PortalBrowser> {
+  await ensureComponentsBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), tempPrefix));
+  const platform = await startPlatform({
+    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: DEMO_PASSWORD, ECOURT_LOG_LEVEL: 'warn' }),
+    inMemoryDatabase: true,
+    seedDemo: true,
+  });
+  const baseUrl = platform.hub!.url.replace(/\/+$/, '');
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+  return {
+    platform,
+    baseUrl,
+    pageErrors,
+    async openPage(viewport = { width: 1280, height: 900 }, timezoneId = 'Asia/Shanghai') {
+      const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(LIVE_TIMEOUT_MS);
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return page;
+    },
+    async logIn(page, username) {
+      await page.goto(`${baseUrl}/#/login`);
+      await page.getByTestId('login-username').fill(username);
+      await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('signed-in-user').waitFor();
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await platform.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const image = await page.screenshot({ fullPage: true });
+  expect(image.length).toBeGreaterThan(10_000);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, name);
+  if (UPDATE_SCREENSHOTS || !existsSync(path)) writeFileSync(path, image);
+}
