@@ -127,7 +127,7 @@ export class ActorHost {
     this.bus = options.bus;
     for (const behaviour of options.behaviours) {
       this.behaviours.set(behaviour.kind, behaviour);
-      this.runners.set(behaviour.kind, new MachineRunner(behaviour.machine, behaviour.input({ kind: behaviour.kind, id: 'placeholder' })));
+      this.runners.set(behaviour.kind, new MachineRunner(behaviour.machine, behaviour.input({ kind: behaviour.kind, id: 'scope' })));
     }
     this.log = (options.logger ?? silentLogger).child({ component: 'actor-host', node: options.nodeId });
     if (!Number.isInteger(options.shardCount) || options.shardCount < 1) throw new RangeError('shardCount must be a positive integer');

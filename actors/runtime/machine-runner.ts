@@ -24,19 +24,19 @@ export class MachineRunner {
 
   constructor(
     readonly machine: AnyStateMachine,
-    /** Any valid input: the scope's placeholder actor is built (never started) with it. */
-    placeholderInput: unknown,
+    /** Any valid input: the shared scope's own actor is built (never started) with it. */
+    scopeInput: unknown,
   ) {
-    const placeholder = createActor(machine, { input: placeholderInput });
+    const scopeActor = createActor(machine, { input: scopeInput });
     this.scope = {
-      self: placeholder,
+      self: scopeActor,
       id: '',
       sessionId: '',
       logger: () => undefined,
       defer: () => undefined,
       emit: () => undefined,
       stopChild: () => undefined,
-      system: placeholder.system,
+      system: scopeActor.system,
       actionExecutor: (action) => {
         if (action.exec) action.exec(action.info, action.params);
       },

@@ -25,7 +25,7 @@ const life = [
 ];
 
 describe('MachineRunner', () => {
-  const runner = new MachineRunner(caseMachine, { id: 'placeholder' });
+  const runner = new MachineRunner(caseMachine, { id: 'scope' });
 
   it('takes the same steps as a live actor: state, context, guards and can()', () => {
     const actor = createActor(caseMachine, { input: { id: 'case-1' } }).start();
