@@ -1,22 +1,19 @@
 // The HTTP API end to end: the whole platform in-process (PGlite in memory, in-process bus, demo
 // data), driven with fetch over a real socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
-import { parseConfig } from '../../platform/config.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import type { RunningPlatform } from '../../platform/node.ts';
+import { DEMO_PASSWORD as PASSWORD, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { hubRoutes } from '../../hub/api/routes.ts';
 import { openApiPath } from '../../hub/http/paths.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 
-const PASSWORD = 'demo-password-1';
+let demo: DemoPlatform;
 let platform: RunningPlatform;
 let base: string;
-let dataDir: string;
 const tokens: Record<string, string> = {};
 let courtId: string;
 
@@ -57,29 +54,27 @@ const filing = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ecourt-api-'));
+/** A small fake site inside the data dir, with a file beside it that must never be served. */
+function fakeSite(dataDir: string): string {
   const staticDir = join(dataDir, 'site');
   mkdirSync(join(staticDir, 'components'), { recursive: true });
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>ecourt</title>');
   writeFileSync(join(staticDir, 'components', 'ecourt.js'), 'export const ecourt = 1;');
   writeFileSync(join(dataDir, 'secret.txt'), 'outside the site');
-  platform = await startPlatform({
-    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: PASSWORD }),
-    inMemoryDatabase: true,
-    seedDemo: true,
-    logger: silentLogger,
-    staticDir,
-  });
-  base = platform.hub!.url;
+  return staticDir;
+}
+
+beforeAll(async () => {
+  demo = await startDemoPlatform({ tempPrefix: 'ecourt-api-', staticDir: fakeSite });
+  platform = demo.platform;
+  base = demo.base;
   for (const username of ['party1', 'party2', 'clerk1', 'judge1']) tokens[username] = await login(username);
   const courts = await call('GET', '/api/v1/courts');
   courtId = courts.json.courts.find((court: { code: string }) => court.code === '京0105').id;
 }, 120_000);
 
 afterAll(async () => {
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe('operations', () => {

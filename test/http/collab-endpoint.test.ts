@@ -2,14 +2,11 @@
 // whole platform (demo data); the hub is started with an in-memory document store for this test.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import type { RunningPlatform } from '../../platform/node.ts';
+import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { startHub, type RunningHub } from '../../hub/server.ts';
-import { parseConfig } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { appendSegment, segmentsArray, segmentsOf, confirmSegment, confirmationsOf } from '../../hub/collab/transcript-model.ts';
 import { annotationsDocName, parseDocName } from '../../hub/collab/doc-names.ts';
@@ -30,7 +27,7 @@ interface RawClient {
 }
 const WebSocketImpl = createRequire(import.meta.url)('ws') as new (url: string) => RawClient;
 
-const PASSWORD = 'demo-password-1';
+let demo: DemoPlatform;
 let platform: RunningPlatform;
 let hub: RunningHub;
 let dataDir: string;
@@ -88,25 +85,15 @@ function raw(path: string): Promise<{ ws: RawClient; closed: Promise<{ code: num
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ecourt-collab-'));
-  platform = await startPlatform({
-    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: PASSWORD }),
-    inMemoryDatabase: true,
-    seedDemo: true,
-    logger: silentLogger,
-    staticDir: dataDir,
-  });
+  demo = await startDemoPlatform({ tempPrefix: 'ecourt-collab-' });
+  platform = demo.platform;
+  dataDir = demo.dataDir;
   hub = await startCollabHub();
   wsBase = hub.url.replace('http', 'ws');
   for (const username of ['judge1', 'clerk1', 'admin1', 'party1', 'party2', 'lawyer1']) {
-    const response = await fetch(`${hub.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    const body = (await response.json()) as { token: string; user: { id: string; displayName: string } };
-    tokens[username] = body.token;
-    users[username] = body.user;
+    const { token, user } = await demo.logIn(username);
+    tokens[username] = token;
+    users[username] = user;
   }
   // The demo's scheduled hearing reaches the read model through the case projection.
   const deadline = Date.now() + 15_000;
@@ -122,8 +109,7 @@ afterAll(async () => {
   for (const connection of providers) connection.destroy();
   for (const ws of raws) ws.terminate();
   await hub?.close();
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe('/yjs collaborative endpoint', () => {

@@ -1,12 +1,7 @@
 // The /rt realtime channel end to end: a real WebSocket client against the whole platform.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
-import { parseConfig } from '../../platform/config.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 
 // Node 20's global WebSocket is experimental; `ws` ships with the uWS package (no type package: the few
 // members used are declared here).
@@ -22,10 +17,8 @@ interface Client {
 }
 const WebSocketClient = createRequire(import.meta.url)('ws') as new (url: string) => Client;
 
-const PASSWORD = 'demo-password-1';
-let platform: RunningPlatform;
+let demo: DemoPlatform;
 let base: string;
-let dataDir: string;
 const tokens: Record<string, string> = {};
 let courtId: string;
 const clients: Client[] = [];
@@ -94,31 +87,18 @@ async function fileCase(token: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ecourt-rt-'));
-  platform = await startPlatform({
-    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: PASSWORD }),
-    inMemoryDatabase: true,
-    seedDemo: true,
-    logger: silentLogger,
-    staticDir: dataDir,
-  });
-  base = platform.hub!.url;
+  demo = await startDemoPlatform({ tempPrefix: 'ecourt-rt-' });
+  base = demo.base;
   for (const username of ['party1', 'party2', 'clerk1']) {
-    const response = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: PASSWORD }),
-    });
-    const body = (await response.json()) as any;
-    tokens[username] = body.token;
-    if (username === 'clerk1') courtId = body.user.courtId;
+    const { token, user } = await demo.logIn(username);
+    tokens[username] = token;
+    if (username === 'clerk1') courtId = user.courtId!;
   }
 }, 120_000);
 
 afterAll(async () => {
   for (const ws of clients) ws.terminate();
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe('/rt realtime channel', () => {

@@ -3,23 +3,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
-import { parseConfig } from '../../platform/config.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import type { RunningPlatform } from '../../platform/node.ts';
+import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { appendSegment, confirmSegment, confirmationsOf, editSegmentText, renderTranscriptText, segmentsOf } from '../../hub/collab/transcript-model.ts';
 import { transcriptDocName } from '../../hub/collab/doc-names.ts';
 import { saveVersion } from '../../storage/collab/save-version.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
-const PASSWORD = 'demo-password-1';
+let demo: DemoPlatform;
 let platform: RunningPlatform;
 let base: string;
-let dataDir: string;
 const tokens: Record<string, string> = {};
 const users: Record<string, { id: string }> = {};
 let hearing: { id: string; caseId: string; transcriptDoc: string };
@@ -71,20 +66,13 @@ async function serverText(until: (body: { text: string; segmentCount: number }) 
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'ecourt-transcript-api-'));
-  platform = await startPlatform({
-    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: PASSWORD }),
-    inMemoryDatabase: true,
-    seedDemo: true,
-    logger: silentLogger,
-    staticDir: dataDir,
-  });
-  base = platform.hub!.url;
+  demo = await startDemoPlatform({ tempPrefix: 'ecourt-transcript-api-' });
+  platform = demo.platform;
+  base = demo.base;
   for (const username of ['judge1', 'clerk1', 'party1', 'party2']) {
-    const response = await call('POST', '/api/v1/auth/login', { body: { username, password: PASSWORD } });
-    expect(response.status, response.text).toBe(200);
-    tokens[username] = response.json.token;
-    users[username] = response.json.user;
+    const { token, user } = await demo.logIn(username);
+    tokens[username] = token;
+    users[username] = user;
   }
   // The demo's scheduled hearing reaches the read model through the case projection.
   hearing = await waitFor(async () => (await call('GET', '/api/v1/hearings', { token: tokens.clerk1 })).json.hearings[0], 'the demo hearing', 15_000);
@@ -92,8 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const provider of providers) provider.destroy();
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 const speaker = (role: string, displayName: string) => ({ participantId: randomUUID(), role, displayName });

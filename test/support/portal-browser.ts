@@ -2,15 +2,14 @@
 // elsewhere, with the reason in the suite's name), the whole platform in-process with the demo
 // court, browser contexts that collect page errors, the demo login, and README screenshots.
 import { expect } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inCI } from './services.ts';
-import { parseConfig } from '../../platform/config.ts';
-import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import { DEFAULT_STATIC_DIR, type RunningPlatform } from '../../platform/node.ts';
 import { ensureComponentsBuilt } from '../../web-components/ensure-built.ts';
+import { DEMO_PASSWORD, startDemoPlatform } from './demo-platform.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -23,7 +22,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-export const DEMO_PASSWORD = 'demo-password-1';
+export { DEMO_PASSWORD };
 export const LIVE_TIMEOUT_MS = 15_000;
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 /** The README's screenshots are rewritten only when missing or asked for, so test runs leave git clean. */
@@ -45,13 +44,8 @@ export interface PortalBrowser {
 
 export async function startPortalBrowser(tempPrefix: string): Promise<PortalBrowser> {
   await ensureComponentsBuilt();
-  const dataDir = mkdtempSync(join(tmpdir(), tempPrefix));
-  const platform = await startPlatform({
-    config: parseConfig({ PORT: '0', HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: DEMO_PASSWORD, ECOURT_LOG_LEVEL: 'warn' }),
-    inMemoryDatabase: true,
-    seedDemo: true,
-  });
-  const baseUrl = platform.hub!.url.replace(/\/+$/, '');
+  const demo = await startDemoPlatform({ tempPrefix, staticDir: () => DEFAULT_STATIC_DIR, logLevel: 'warn' });
+  const { platform, base: baseUrl } = demo;
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
@@ -77,8 +71,7 @@ export async function startPortalBrowser(tempPrefix: string): Promise<PortalBrow
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
-      await platform.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await demo.stop();
     },
   };
 }

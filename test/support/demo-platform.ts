@@ -1,0 +1,66 @@
+// A whole platform in-process on the demo court, for HTTP, realtime and browser tests: PGlite in
+// memory, the in-process bus, a temporary data dir (removed on stop), and the demo logins.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../platform/config.ts';
+import { silentLogger } from '../../platform/logger.ts';
+import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+
+export const DEMO_PASSWORD = 'demo-password-1';
+
+export interface DemoLogin {
+  token: string;
+  user: { id: string; username: string; displayName: string; role: string; courtId: string | null };
+}
+
+export interface DemoPlatform {
+  platform: RunningPlatform;
+  /** http://127.0.0.1:<port>, no trailing slash. */
+  base: string;
+  dataDir: string;
+  logIn(username: string): Promise<DemoLogin>;
+  stop(): Promise<void>;
+}
+
+export async function startDemoPlatform(options: {
+  tempPrefix: string;
+  /** The site folder to serve, given the data dir (e.g. a fake site in it, or the built portal); defaults to the data dir itself. */
+  staticDir?: (dataDir: string) => string;
+  /** The platform's log level (tests default to silence). */
+  logLevel?: 'warn';
+}): Promise<DemoPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), options.tempPrefix));
+  const platform = await startPlatform({
+    config: parseConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ECOURT_DATA_DIR: dataDir,
+      ECOURT_DEMO_PASSWORD: DEMO_PASSWORD,
+      ...(options.logLevel ? { ECOURT_LOG_LEVEL: options.logLevel } : {}),
+    }),
+    inMemoryDatabase: true,
+    seedDemo: true,
+    ...(options.logLevel ? {} : { logger: silentLogger }),
+    staticDir: (options.staticDir ?? ((dir) => dir))(dataDir),
+  });
+  const base = platform.hub!.url.replace(/\/+$/, '');
+  return {
+    platform,
+    base,
+    dataDir,
+    async logIn(username) {
+      const response = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+      });
+      if (response.status !== 200) throw new Error(`demo login of ${username} answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as DemoLogin;
+    },
+    async stop() {
+      await platform.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
