@@ -2,6 +2,20 @@
 // (embedded mode) and NATS (distributed). Payloads are JSON values; subjects follow NATS
 // rules ('.'-separated tokens, '*' one token, '>' the rest) and are built only in subjects.ts.
 
+/**
+ * A payload already encoded as JSON text, sent as it is: lets a sender that encodes its parts
+ * anyway (the command batcher, which measures each command) skip a second JSON.stringify.
+ * The text must be valid JSON; receivers see the decoded value, as for any other payload.
+ */
+export class PreEncoded {
+  constructor(readonly json: string) {}
+}
+
+/** The JSON text of a payload; `undefined` travels as null, as a JSON body would. */
+export function encodePayload(payload: unknown): string {
+  return payload instanceof PreEncoded ? payload.json : JSON.stringify(payload === undefined ? null : payload);
+}
+
 export interface BusSubscription {
   unsubscribe(): void;
 }

@@ -3,7 +3,7 @@
 // caller) and every payload is JSON round-tripped, as it would be over NATS, so no two parties
 // ever share a mutable object.
 import { AppError } from '../../platform/errors.ts';
-import type { Bus, BusSubscription, RequestOptions } from './bus.ts';
+import { encodePayload, type Bus, type BusSubscription, type RequestOptions } from './bus.ts';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
 
@@ -56,8 +56,7 @@ function validateSubject(subject: string): string[] {
   return subject.split('.');
 }
 
-/** JSON text of a payload; `undefined` travels as null, as a JSON body would. */
-const encode = (payload: unknown): string => JSON.stringify(payload === undefined ? null : payload);
+const encode = encodePayload;
 
 /**
  * A registry of interests that finds exact subjects through a Map and wildcard patterns by

@@ -24,7 +24,7 @@ import {
 import { z } from 'zod';
 import { AppError, ERROR_CODES, toAppError, type ErrorCode } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Bus, BusSubscription, RequestOptions } from './bus.ts';
+import { encodePayload, type Bus, type BusSubscription, type RequestOptions } from './bus.ts';
 import { streams, subjects } from './subjects.ts';
 
 export interface NatsBusOptions {
@@ -83,7 +83,7 @@ const replyEnvelope = z.discriminatedUnion('ok', [
 ]);
 type ReplyEnvelope = z.infer<typeof replyEnvelope>;
 
-const encode = (value: unknown): string => JSON.stringify(value ?? null);
+const encode = encodePayload;
 
 function errorReply(error: AppError): string {
   const body: ReplyEnvelope = { v: 1, ok: false, error: { code: error.code, message: error.message } };

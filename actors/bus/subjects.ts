@@ -12,20 +12,28 @@ function token(value: string | number, what: string): string {
 export const subjects = {
   /** Commands for actors of a kind whose id hashes to a shard; served by the shard's owner. */
   actorCommand: (kind: string, shard: number) => `actor.${token(kind, 'kind')}.${token(shard, 'shard')}.cmd`,
-  /** Domain events of one actor, live (core NATS): what the hub's /rt fan-out hears. */
+  /**
+   * Domain events of one actor, live (core NATS). The actor host no longer sends these (its events
+   * go out per group commit on actorEventBatch); kept for single-actor notices, outside the stream.
+   */
   actorEvent: (kind: string, id: string) => `event.${token(kind, 'kind')}.${token(id, 'id')}`,
   /**
    * The domain events of one group commit of a kind, as ONE durable message (a DomainEventBatch):
-   * what the JetStream stream stores. One token shorter than actorEvent, so per-actor
-   * subscriptions (actorEventsOfKind) never see it and the stream never stores the live events.
+   * what the JetStream stream stores and what live subscribers (the hub's /rt fan-out) hear.
+   * One token shorter than actorEvent, so per-actor subscriptions (actorEventsOfKind) never see it.
    */
   actorEventBatch: (kind: string) => `event.${token(kind, 'kind')}`,
   /** All domain events of a kind. */
   actorEventsOfKind: (kind: string) => `event.${token(kind, 'kind')}.*`,
   /** The JetStream stream's subject filter: event batches of every kind (not the live per-actor events). */
   durableActorEvents: () => 'event.*',
-  /** Inspection events (every transition), for dashboards. Fire-and-forget. */
+  /** Inspection events of one actor, for dashboards. Fire-and-forget. */
   inspection: (kind: string, id: string) => `inspect.${token(kind, 'kind')}.${token(id, 'id')}`,
+  /**
+   * The transitions of one group commit of a kind as ONE message (an InspectionBatch): what the
+   * actor host publishes, so a commit costs one inspection message however many events it holds.
+   */
+  inspectionBatch: (kind: string) => `inspect.${token(kind, 'kind')}`,
   allInspection: () => 'inspect.>',
 } as const;
 

@@ -2,8 +2,9 @@
 // runs each actor's commands one at a time, journals every accepted event through the group
 // commit and answers only once the event is durable; serves shards over the bus, snapshots,
 // and passivates idle actors. An actor's state is its machine snapshot, advanced by the kind's
-// MachineRunner (no live XState actor per instance). Each group commit's domain events are stored
-// durably as ONE message per kind; each event also goes out live (fire-and-forget) per actor.
+// MachineRunner (no live XState actor per instance). Commands arrive over the bus one by one or in
+// batches (one reply per command). Each group commit's domain events go out as ONE durable message
+// per kind (stored by JetStream, heard live by subscribers), its inspection events as one message per kind.
 // (The domain events must not be lost: their batch waits for the stream's ack, failures are logged;
 // the journal stays the source of truth.)
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
@@ -12,7 +13,14 @@ import { silentLogger, type Logger } from '../../platform/logger.ts';
 import type { Bus, BusSubscription } from '../bus/bus.ts';
 import { subjects } from '../bus/subjects.ts';
 import { CommandRefusedError, type ActorView, type AnyActorBehaviour } from './actor-behaviour.ts';
-import { ACTOR_ID_PATTERN, readCommandEnvelope } from './command-envelope.ts';
+import {
+  ACTOR_ID_PATTERN,
+  COMMAND_BATCH_VERSION,
+  readBatchEntry,
+  readCommandBatch,
+  readCommandEnvelope,
+  type CommandBatchReply,
+} from './command-envelope.ts';
 import { JournalWriter, type GroupCommitOptions } from './journal-writer.ts';
 import { MachineRunner } from './machine-runner.ts';
 import { shardOf } from './shards.ts';
@@ -24,6 +32,7 @@ import {
   type CommandReply,
   type DomainEvent,
   type DomainEventBatch,
+  type InspectionBatch,
   type InspectionEvent,
   type JournalRecord,
 } from './types.ts';
@@ -223,15 +232,26 @@ export class ActorHost {
     this.stopSweep();
   }
 
-  private async handleFromBus(kind: string, shard: number, payload: unknown): Promise<CommandReply> {
-    const envelope = readCommandEnvelope(payload);
+  /** A batch of commands (one reply per command, in order) or a single command envelope. */
+  private async handleFromBus(kind: string, shard: number, payload: unknown): Promise<CommandReply | CommandBatchReply> {
+    const batch = readCommandBatch(payload);
+    if (batch) {
+      const replies = await Promise.all(batch.commands.map((entry) => this.handleAddressed(kind, shard, readBatchEntry(entry))));
+      return { v: COMMAND_BATCH_VERSION, replies };
+    }
+    return this.handleAddressed(kind, shard, readCommandEnvelope(payload));
+  }
+
+  private async handleAddressed(kind: string, shard: number, envelope: { id: string; command: unknown } | null): Promise<CommandReply> {
     if (!envelope) return refusal('PROTOCOL_ERROR', 'not a command envelope');
     const { id, command } = envelope;
     // A sender with another shard count, or a shard released a moment ago: not ours to answer.
     if (shardOf(id, this.shardCount) !== shard || !this.served.has(`${kind}:${shard}`)) {
       return refusal('ACTOR_UNAVAILABLE', 'this node does not serve that actor now');
     }
-    return this.handle({ kind, id }, command);
+    const reply = await this.handle({ kind, id }, command);
+    // Over the bus the reply carries no context: callers read the summary (and the read model).
+    return reply.ok ? { ok: true, seq: reply.seq, state: reply.state, summary: reply.summary } : reply;
   }
 
   private entryFor(ref: ActorRef, behaviour: AnyActorBehaviour): LiveActor {
@@ -358,7 +378,7 @@ export class ActorHost {
     entry.seq = record.seq;
     entry.unseen = false;
     this.afterCommit(entry, record);
-    return { ok: true, seq: record.seq, state: record.state, context: record.context };
+    return { ok: true, seq: record.seq, state: record.state, summary: behaviour.summary(record.context), context: record.context };
   }
 
   /** Rebuilds an actor from its latest snapshot and the journal records after it. */
@@ -389,23 +409,16 @@ export class ActorHost {
   }
 
   /**
-   * Right after a group commit: every record's inspection and live domain event (fire-and-forget),
-   * then the commit's domain events durably, one message per kind (and per MAX_EVENTS_PER_BATCH):
-   * one stored message and one ack per commit instead of per event.
+   * Right after a group commit, per kind (and per MAX_EVENTS_PER_BATCH): the commit's inspection
+   * events as one message and its domain events durably as one message, which live subscribers
+   * (the hub's /rt fan-out) receive too: one message, one stored message and one ack per commit
+   * instead of three messages per event.
    */
   private publishCommitted(records: readonly JournalRecord[]): void {
-    const byKind = new Map<string, DomainEvent[]>();
+    const byKind = new Map<string, { events: DomainEvent[]; inspections: InspectionEvent[] }>();
     for (const record of records) {
       try {
         const behaviour = this.behaviours.get(record.kind)!;
-        const inspection: InspectionEvent = {
-          actor: { kind: record.kind, id: record.id },
-          state: record.state,
-          eventType: record.event.type,
-          seq: record.seq,
-          at: record.at,
-          node: this.nodeId,
-        };
         const domainEvent: DomainEvent = {
           kind: record.kind,
           id: record.id,
@@ -415,17 +428,27 @@ export class ActorHost {
           at: record.at,
           summary: behaviour.summary(record.context),
         };
-        this.bus.publish(subjects.inspection(record.kind, record.id), inspection);
-        this.bus.publish(subjects.actorEvent(record.kind, record.id), domainEvent);
+        const inspection: InspectionEvent = {
+          actor: { kind: record.kind, id: record.id },
+          state: record.state,
+          eventType: record.event.type,
+          seq: record.seq,
+          at: record.at,
+          node: this.nodeId,
+        };
         const ofKind = byKind.get(record.kind);
-        if (ofKind) ofKind.push(domainEvent);
-        else byKind.set(record.kind, [domainEvent]);
+        if (ofKind) {
+          ofKind.events.push(domainEvent);
+          ofKind.inspections.push(inspection);
+        } else byKind.set(record.kind, { events: [domainEvent], inspections: [inspection] });
       } catch (error) {
         this.log.error('events not published', { actor: actorAddress(record), seq: record.seq, error });
       }
     }
-    for (const [kind, events] of byKind) {
+    for (const [kind, { events, inspections }] of byKind) {
       for (let start = 0; start < events.length; start += MAX_EVENTS_PER_BATCH) {
+        const inspected: InspectionBatch = { kind, events: inspections.slice(start, start + MAX_EVENTS_PER_BATCH) };
+        this.bus.publish(subjects.inspectionBatch(kind), inspected);
         const batch: DomainEventBatch = { kind, events: events.slice(start, start + MAX_EVENTS_PER_BATCH) };
         const stored = (async () => this.bus.publishDurable(subjects.actorEventBatch(kind), batch))();
         stored.catch((error: unknown) => {

@@ -1,10 +1,12 @@
 // How the hub (and other actors) ask an actor something over the bus: the command goes to the
-// subject of the actor's shard; while the shard is moving between nodes the answer is
-// ACTOR_UNAVAILABLE, so we retry with a short backoff until the caller's time is up.
+// subject of the actor's shard, together with the others sent to that shard in the same turn of
+// the event loop (CommandBatcher: one request, one reply per command); while the shard is moving
+// between nodes the answer is ACTOR_UNAVAILABLE, so we retry with a short backoff until the
+// caller's time is up.
 import { AppError } from '../../platform/errors.ts';
 import type { Bus } from '../bus/bus.ts';
 import { subjects } from '../bus/subjects.ts';
-import { COMMAND_ENVELOPE_VERSION, type CommandEnvelope } from './command-envelope.ts';
+import { CommandBatcher } from './command-batcher.ts';
 import { shardOf } from './shards.ts';
 import type { ActorClient, ActorRef, CommandReply } from './types.ts';
 
@@ -25,10 +27,10 @@ const unavailable = (message: string): CommandReply => ({ ok: false, error: { co
 export function createBusActorClient(options: { bus: Bus; shardCount: number; defaultTimeoutMs?: number }): ActorClient {
   const { bus, shardCount } = options;
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 5000;
+  const batcher = new CommandBatcher({ bus });
   return {
     async ask(ref: ActorRef, command, askOptions): Promise<CommandReply> {
       const subject = subjects.actorCommand(ref.kind, shardOf(ref.id, shardCount));
-      const envelope: CommandEnvelope = { v: COMMAND_ENVELOPE_VERSION, id: ref.id, command };
       const deadline = Date.now() + (askOptions?.timeoutMs ?? defaultTimeoutMs);
       let backoff = FIRST_BACKOFF_MS;
       let last: CommandReply = unavailable('the actor did not answer in time');
@@ -36,7 +38,7 @@ export function createBusActorClient(options: { bus: Bus; shardCount: number; de
         const remaining = deadline - Date.now();
         if (remaining <= 0) return last;
         try {
-          const answer = await bus.request(subject, envelope, { timeoutMs: remaining });
+          const answer = await batcher.send(subject, ref.id, command, remaining);
           if (!isCommandReply(answer)) return { ok: false, error: { code: 'INTERNAL', message: 'the actor sent a malformed reply' } };
           // Only an explicit "not here" is retried: the command was not applied, so retrying is safe.
           if (answer.ok || answer.error.code !== 'ACTOR_UNAVAILABLE') return answer;

@@ -2,10 +2,10 @@
 // kept alive by compare-and-set renewals, plus one key per live node. Both buckets expire
 // entries after the lease TTL, so a dead node's leases and membership vanish on their own.
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { buckets } from '../bus/subjects.ts';
+import { keyLeases, KeyLeaseLostError } from './kv-leases.ts';
 
 export interface ShardUnit {
   kind: string;
@@ -25,24 +25,13 @@ export class LeaseLostError extends Error {
   }
 }
 
-const leaseValue = z.object({ v: z.literal(1), node: z.string().min(1), at: z.iso.datetime() });
 const nodeValue = z.object({ v: z.literal(1), node: z.string().min(1), at: z.iso.datetime() });
-
-const encodeOwner = (node: string) => JSON.stringify({ v: 1, node, at: new Date().toISOString() });
 
 export const leaseKey = (unit: ShardUnit): string => `${unit.kind}.${unit.shard}`;
 
 export function parseLeaseKey(key: string): ShardUnit | null {
   const match = /^([A-Za-z0-9_-]+)\.(\d+)$/.exec(key);
   return match ? { kind: match[1]!, shard: Number(match[2]) } : null;
-}
-
-/** A KV "wrong last sequence" answer: the compare-and-set failed, somebody else wrote the key. */
-function isCasFailure(error: unknown): boolean {
-  return (
-    error instanceof JetStreamApiError &&
-    (error.code === JetStreamApiCodes.StreamWrongLastSequence || error.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown)
-  );
 }
 
 export interface ShardLeases {
@@ -77,44 +66,29 @@ export async function openShardLeases(options: { connection: NatsConnection; nam
   // history 1: only the current owner matters; ttl: an unrenewed entry disappears.
   const leases = await kvm.create(`${buckets.shardLeases}_${namespace}`, { history: 1, ttl: ttlMs });
   const nodes = await kvm.create(`${buckets.nodes}_${namespace}`, { history: 1, ttl: ttlMs });
+  const keyed = keyLeases(leases);
 
   return {
     ttlMs,
 
     async claim(unit, node) {
-      try {
-        const revision = await leases.create(leaseKey(unit), encodeOwner(node));
-        return { ...unit, revision };
-      } catch (error) {
-        if (isCasFailure(error)) return null;
-        throw error;
-      }
+      const revision = await keyed.claim(leaseKey(unit), node);
+      return revision === null ? null : { ...unit, revision };
     },
 
     async renew(lease, node, timeoutMs) {
       try {
-        const revision = await leases.update(leaseKey(lease), encodeOwner(node), lease.revision, timeoutMs);
+        const revision = await keyed.renew(leaseKey(lease), node, lease.revision, timeoutMs);
         return { ...lease, revision };
       } catch (error) {
-        throw new LeaseLostError(lease, isCasFailure(error) ? 'taken' : 'unconfirmed', { cause: error });
+        if (!(error instanceof KeyLeaseLostError)) throw error;
+        throw new LeaseLostError(lease, error.reason, { cause: error.cause });
       }
     },
 
-    async release(lease) {
-      try {
-        await leases.delete(leaseKey(lease), { previousSeq: lease.revision });
-      } catch (error) {
-        // Already changed by someone else: it is not ours to delete any more.
-        if (!isCasFailure(error)) throw error;
-      }
-    },
+    release: (lease) => keyed.release(leaseKey(lease), lease.revision),
 
-    async owner(unit) {
-      const entry = await leases.get(leaseKey(unit));
-      if (!entry || entry.operation !== 'PUT') return null;
-      const parsed = leaseValue.safeParse(entry.json());
-      return parsed.success ? { node: parsed.data.node, revision: entry.revision } : null;
-    },
+    owner: (unit) => keyed.owner(leaseKey(unit)),
 
     async heldKeys() {
       return new Set(await collectKeys(leases));

@@ -60,12 +60,17 @@ export class JournalConflictError extends Error {
   }
 }
 
-/** What an actor answers to a command, once its event is durably journalled. */
+/**
+ * What an actor answers to a command, once its event is durably journalled: its new sequence
+ * number and state and the client-safe summary of its context (ActorBehaviour.summary). The full
+ * context comes only from ActorHost.handle() in the same process; over the bus it is left out
+ * (no caller needs it, and it was most of a reply's bytes).
+ */
 export type CommandReply =
-  | { ok: true; seq: number; state: string; context: Record<string, unknown> }
+  | { ok: true; seq: number; state: string; summary: Record<string, unknown>; context?: Record<string, unknown> }
   | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
-/** Published on subjects.inspection() for every transition. */
+/** One transition, for dashboards; published with the rest of its group commit in an InspectionBatch. */
 export interface InspectionEvent {
   actor: { kind: string; id: string };
   state: string;
@@ -75,9 +80,15 @@ export interface InspectionEvent {
   node: string;
 }
 
+/** The transitions of one group commit of one kind, on subjects.inspectionBatch(kind) (fire-and-forget). */
+export interface InspectionBatch {
+  kind: string;
+  events: InspectionEvent[];
+}
+
 /**
- * Published after commit on subjects.actorEvent() (live, fire-and-forget: what the /rt channel
- * forwards) and, with the rest of its group commit, durably in a DomainEventBatch.
+ * One accepted event as clients may see it. Published after commit with the rest of its group
+ * commit in a DomainEventBatch (durable, and heard live: what the /rt channel forwards).
  */
 export interface DomainEvent {
   kind: string;
@@ -90,7 +101,7 @@ export interface DomainEvent {
   summary: Record<string, unknown>;
 }
 
-/** The domain events of one group commit of one kind, stored durably on subjects.actorEventBatch(kind). */
+/** The domain events of one group commit of one kind, on subjects.actorEventBatch(kind): stored durably, heard live. */
 export interface DomainEventBatch {
   kind: string;
   events: DomainEvent[];

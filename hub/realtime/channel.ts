@@ -64,10 +64,10 @@ export class RealtimeChannel {
     this.maxCaseSubscriptions = options.maxCaseSubscriptions ?? 500;
   }
 
-  /** Subscribes once to every case event on the bus. */
+  /** Subscribes once to every case event on the bus: one message per group commit, holding its events. */
   start(): void {
     if (this.subscription) return;
-    this.subscription = this.options.bus.subscribe(subjects.actorEventsOfKind('case'), (payload) => this.fanOut(payload));
+    this.subscription = this.options.bus.subscribe(subjects.actorEventBatch('case'), (payload) => this.fanOutBatch(payload));
   }
 
   get connectionCount(): number {
@@ -239,6 +239,16 @@ export class RealtimeChannel {
     if (!connection.followsCourt || !connection.session?.courtId) return;
     connection.followsCourt = false;
     this.removeFrom(this.byCourt, connection.session.courtId, connection);
+  }
+
+  /** A DomainEventBatch: each of its events goes out on its own (a malformed one is skipped). */
+  private fanOutBatch(payload: unknown): void {
+    const events = typeof payload === 'object' && payload !== null ? (payload as { events?: unknown }).events : undefined;
+    if (!Array.isArray(events)) {
+      this.options.logger.warn('ignoring malformed case event batch from the bus');
+      return;
+    }
+    for (const event of events) this.fanOut(event);
   }
 
   private fanOut(payload: unknown): void {

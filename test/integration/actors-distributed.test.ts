@@ -86,7 +86,7 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
     const accepted = await client.ask(ref, commands[2]!, { timeoutMs: 10_000 });
     expect(accepted).toMatchObject({ ok: true, seq: 3, state: 'accepted' });
     if (!accepted.ok) throw new Error('unreachable');
-    expect(accepted.context).toMatchObject({ caseNumber: expect.stringMatching(/^\(\d{4}\)京0105民初1号$/) });
+    expect(accepted.summary).toMatchObject({ caseNumber: expect.stringMatching(/^\(\d{4}\)京0105民初1号$/) });
 
     const rows = await journalOf(id);
     expect(rows.map((row) => [row.seq, row.event.type, row.state])).toEqual([

@@ -58,9 +58,9 @@ describe.skipIf(!nats.available)(`durable domain events${nats.skipReason}`, () =
     await database?.close();
   });
 
-  it('stores every acknowledged event in JetStream, batched per group commit, and publishes each live', async () => {
+  it('stores every acknowledged event in JetStream, batched per group commit, and live subscribers hear the batches', async () => {
     const live: DomainEvent[] = [];
-    const sub = bus.subscribe(subjects.actorEventsOfKind('case'), (payload) => live.push(payload as DomainEvent));
+    const sub = bus.subscribe(subjects.actorEventBatch('case'), (payload) => live.push(...(payload as DomainEventBatch).events));
     await bus.connection.flush();
 
     const client = createBusActorClient({ bus, shardCount: SHARDS });

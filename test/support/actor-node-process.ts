@@ -5,6 +5,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { buckets, streams } from '../../actors/bus/subjects.ts';
+import { DOC_LEASE_BUCKET } from '../../hub/collab/relay/relay-subjects.ts';
 import { runEcourt, type EcourtProcess } from './cli-process.ts';
 import { NATS_TEST_URL } from './services.ts';
 
@@ -50,7 +51,9 @@ export async function startActorNode(options: ActorNodeOptions): Promise<ActorNo
 /** Deletes a test namespace's stream and buckets, so test runs don't fill the shared server. */
 export async function removeNatsNamespace(connection: NatsConnection, namespace: string): Promise<void> {
   const jsm = await jetstreamManager(connection);
-  for (const stream of [`${streams.events}_${namespace}`, `KV_${buckets.shardLeases}_${namespace}`, `KV_${buckets.nodes}_${namespace}`]) {
+  // The hub's document leases too (a hub node in the namespace creates them).
+  const kvStreams = [buckets.shardLeases, buckets.nodes, DOC_LEASE_BUCKET].map((bucket) => `KV_${bucket}_${namespace}`);
+  for (const stream of [`${streams.events}_${namespace}`, ...kvStreams]) {
     await jsm.streams.delete(stream).catch(() => undefined);
   }
 }

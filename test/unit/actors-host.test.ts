@@ -10,7 +10,7 @@ import type { ActorBehaviour } from '../../actors/runtime/actor-behaviour.ts';
 import { ActorHost, type ActorHostOptions } from '../../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
 import { shardOf } from '../../actors/runtime/shards.ts';
-import type { CommandReply, DomainEvent, InspectionEvent } from '../../actors/runtime/types.ts';
+import type { CommandReply, DomainEvent, DomainEventBatch, InspectionBatch, InspectionEvent } from '../../actors/runtime/types.ts';
 import { createPersonalDataCipher } from '../../platform/personal-data.ts';
 import { MemoryJournal } from '../support/memory-journal.ts';
 
@@ -204,7 +204,7 @@ describe('ActorHost with the case actor', () => {
     const third = makeHost({ journal: replayJournal });
     const replayed = expectOk(await third.host.handle(ref, commands[9]!));
     expect(replayed.context).toEqual(tailOnly.context);
-    expect(last?.context.historyLength).toBe(9);
+    expect(last?.context?.historyLength).toBe(9);
     expect((tailOnly.context as { historyLength: number }).historyLength).toBe(10);
   });
 
@@ -276,11 +276,14 @@ describe('ActorHost with the case actor', () => {
     const client = createBusActorClient({ bus, shardCount: 8, defaultTimeoutMs: 2000 });
     const domain: DomainEvent[] = [];
     const inspection: InspectionEvent[] = [];
-    bus.subscribe(subjects.actorEventsOfKind('case'), (payload) => domain.push(payload as DomainEvent));
-    bus.subscribe(subjects.allInspection(), (payload) => inspection.push(payload as InspectionEvent));
+    bus.subscribe(subjects.actorEventBatch('case'), (payload) => domain.push(...(payload as DomainEventBatch).events));
+    // One message per group commit and kind, holding its transitions.
+    bus.subscribe(subjects.allInspection(), (payload) => inspection.push(...(payload as InspectionBatch).events));
     host.serveAllShards();
     const id = randomUUID();
-    expectOk(await client.ask({ kind: 'case', id }, fileCommand()));
+    const filed = expectOk(await client.ask({ kind: 'case', id }, fileCommand()));
+    // Over the bus: the summary, never the full context (it holds the parties).
+    expect(filed).toEqual({ ok: true, seq: 1, state: 'filed', summary: { cause: '民间借贷纠纷', courtId: COURT_ID, claimAmount: '12000.00', caseNumber: null } });
     await vi.waitFor(() => expect(domain).toHaveLength(1));
     expect(domain[0]).toMatchObject({ kind: 'case', id, seq: 1, type: 'FILE', state: 'filed', summary: { cause: '民间借贷纠纷', courtId: COURT_ID, claimAmount: '12000.00', caseNumber: null } });
     expect(JSON.stringify(domain[0])).not.toContain('张三');
@@ -297,6 +300,25 @@ describe('ActorHost with the case actor', () => {
     const wrongShard = (shard + 1) % 8;
     const misrouted = await bus.request(subjects.actorCommand('case', wrongShard), { v: 1, id, command: simple('BEGIN_REVIEW') });
     expect(misrouted).toMatchObject({ ok: false, error: { code: 'ACTOR_UNAVAILABLE' } });
+
+    // A batch: one reply per command, in order; a malformed entry is refused on its own.
+    // (on a shard still served: not the one released above)
+    let other = randomUUID();
+    while (shardOf(other, 8) === shard) other = randomUUID();
+    const otherShard = shardOf(other, 8);
+    const batch = await bus.request(subjects.actorCommand('case', otherShard), {
+      v: 2,
+      commands: [{ id: other, command: fileCommand() }, { id: other }, { id: other, command: simple('BEGIN_REVIEW') }],
+    });
+    expect(batch).toMatchObject({
+      v: 2,
+      replies: [
+        { ok: true, seq: 1, state: 'filed' },
+        { ok: false, error: { code: 'PROTOCOL_ERROR' } },
+        { ok: true, seq: 2, state: 'underReview' },
+      ],
+    });
+    expect((batch as { replies: object[] }).replies[0]).not.toHaveProperty('context');
 
     // The shard comes back (e.g. its lease returned): the case rehydrates and goes on.
     setTimeout(() => host.serveShard('case', shard), 50);

@@ -5,7 +5,7 @@ import { RealtimeChannel, type RealtimeSocket } from '../../hub/realtime/channel
 import { signSessionToken } from '../../hub/auth/session-token.ts';
 import { createInProcessBus } from '../../actors/bus/in-process-bus.ts';
 import { subjects } from '../../actors/bus/subjects.ts';
-import type { DomainEvent } from '../../actors/runtime/types.ts';
+import type { DomainEvent, DomainEventBatch } from '../../actors/runtime/types.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import type { Role } from '../../platform/roles.ts';
 
@@ -40,6 +40,9 @@ const token = (role: Role, courtId: string | null, userId = randomUUID()) => sig
 function event(caseId: string, courtId: string, seq = 1): DomainEvent {
   return { kind: 'case', id: caseId, seq, type: 'ACCEPT', state: 'accepted', at: new Date().toISOString(), summary: { courtId, caseNumber: null } };
 }
+
+/** The events of one group commit, as the actor host publishes them. */
+const batchOf = (...events: DomainEvent[]): DomainEventBatch => ({ kind: 'case', events });
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -132,7 +135,7 @@ describe('realtime channel', () => {
     expect(party.of('subscribed')).toEqual([{ v: 1, type: 'subscribed', caseId }]);
     expect(bystander.of('error')).toEqual([{ v: 1, type: 'error', code: 'NOT_FOUND', message: 'Case not found' }]);
 
-    await bus.publishDurable(subjects.actorEvent('case', caseId), event(caseId, courtA));
+    await bus.publishDurable(subjects.actorEventBatch('case'), batchOf(event(caseId, courtA)));
     await flush();
     expect(party.of('case.event').map((m) => m.event.id)).toEqual([caseId]);
     expect(clerkA.of('case.event')).toHaveLength(1);
@@ -141,8 +144,9 @@ describe('realtime channel', () => {
 
     // Unsubscribing stops delivery; malformed bus payloads are ignored.
     channel.handleMessage(party, JSON.stringify({ v: 1, type: 'unsubscribe', caseId }));
-    bus.publish(subjects.actorEvent('case', caseId), { nonsense: true });
-    await bus.publishDurable(subjects.actorEvent('case', caseId), event(caseId, courtA, 2));
+    bus.publish(subjects.actorEventBatch('case'), { nonsense: true });
+    bus.publish(subjects.actorEventBatch('case'), batchOf({ nonsense: true } as unknown as DomainEvent));
+    await bus.publishDurable(subjects.actorEventBatch('case'), batchOf(event(caseId, courtA, 2)));
     await flush();
     expect(party.of('case.event')).toHaveLength(1);
     expect(clerkA.of('case.event')).toHaveLength(2);
@@ -160,7 +164,7 @@ describe('realtime channel', () => {
     }
     slow.buffered = 5000;
     dropping.refuse = true;
-    await bus.publishDurable(subjects.actorEvent('case', caseId), event(caseId, courtA));
+    await bus.publishDurable(subjects.actorEventBatch('case'), batchOf(event(caseId, courtA)));
     await flush();
     expect(slow.closedWith).toEqual({ code: 4008, reason: 'slow consumer' });
     expect(dropping.closedWith?.code).toBe(4008);
@@ -182,7 +186,7 @@ describe('realtime channel', () => {
     channel.handleClose(old); // the late close of the old socket
     channel.handleClose(old); // twice: idempotent
     const caseId = randomUUID();
-    await bus.publishDurable(subjects.actorEvent('case', caseId), event(caseId, courtA));
+    await bus.publishDurable(subjects.actorEventBatch('case'), batchOf(event(caseId, courtA)));
     await flush();
     expect(reconnected.of('case.event')).toHaveLength(1);
   });
@@ -210,7 +214,7 @@ describe('realtime channel', () => {
     release();
     await flush();
     expect(socket.of('subscribed')).toHaveLength(0);
-    await bus.publishDurable(subjects.actorEvent('case', caseId), event(caseId, courtA));
+    await bus.publishDurable(subjects.actorEventBatch('case'), batchOf(event(caseId, courtA)));
     await flush();
     expect(socket.of('case.event')).toHaveLength(0);
   });
