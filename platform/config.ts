@@ -1,5 +1,6 @@
 // The platform's configuration: environment variables parsed once, by one schema.
 // A bad value stops the start with a message that names the variable.
+import { join } from 'node:path';
 import { z } from 'zod';
 
 export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
@@ -48,6 +49,10 @@ export const configSchema = z.object({
   ECOURT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ECOURT_COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   ECOURT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Where evidence files are kept (content-addressed); defaults to <ECOURT_DATA_DIR>/blobs (see blobDirOf). */
+  ECOURT_BLOB_DIR: optionalText,
+  /** Evidence uploads have their own limit: files are far larger than JSON bodies. */
+  ECOURT_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -75,6 +80,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       message: issue.message,
     })),
   );
+}
+
+/** The blob store's folder: ECOURT_BLOB_DIR, else <ECOURT_DATA_DIR>/blobs. */
+export function blobDirOf(config: Pick<Config, 'ECOURT_BLOB_DIR' | 'ECOURT_DATA_DIR'>): string {
+  return config.ECOURT_BLOB_DIR ?? join(config.ECOURT_DATA_DIR, 'blobs');
 }
 
 /** Embedded mode = no external database and no external bus. */

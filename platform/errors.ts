@@ -14,6 +14,10 @@ export const ERROR_CODES = {
   CASE_TRANSITION_NOT_ALLOWED: { http: 409, ws: 4409 },
   ACTOR_UNAVAILABLE: { http: 503, ws: 4503 },
   PROTOCOL_ERROR: { http: 400, ws: 4002 },
+  /** An uploaded evidence file whose bytes are not a readable file of its declared type (magic bytes, PDF structure). */
+  EVIDENCE_CONTENT_MISMATCH: { http: 422, ws: 4422 },
+  /** A stored file's content is missing from the blob store (a server-side fault, reported with its own code). */
+  BLOB_MISSING: { http: 500, ws: 4500 },
   INTERNAL: { http: 500, ws: 4500 },
 } as const satisfies Record<string, { http: number; ws: number }>;
 

@@ -2,6 +2,7 @@
 // documents, the audit log, and the actor journal with its snapshots. Migrations are generated from it.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -147,6 +148,11 @@ export const documents = pgTable(
     title: text('title').notNull(),
     sha256: text('sha256').notNull(),
     blobKey: text('blob_key'),
+    /** Of the stored file (evidence: application/pdf, image/png, image/jpeg). */
+    mimeType: text('mime_type'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** PDFs only: read at upload, so viewers and lists know the length without opening the file. */
+    pageCount: integer('page_count'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },

@@ -7,6 +7,7 @@ import { listCourtsRoute } from './court-routes.ts';
 import { fileCaseRoute, getCaseRoute, listCasesRoute, sendCaseCommandRoute } from './case-routes.ts';
 import { listHearingsRoute } from './hearing-routes.ts';
 import { transcriptRoutes } from './transcript-routes.ts';
+import { evidenceRoutes } from './evidence-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -22,6 +23,7 @@ export function hubRoutes(): AnyRoute[] {
     sendCaseCommandRoute,
     listHearingsRoute,
     ...transcriptRoutes,
+    ...evidenceRoutes,
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

@@ -1,7 +1,8 @@
 // The evidence annotation document model (one Y.Doc per evidence file): typed accessors over the
-// `annotations` map described in document-model.md. Authors are always the acting user.
-import { randomUUID } from 'node:crypto';
+// `annotations` map described in document-model.md. Authors are always the acting user. Shared with
+// the browser's evidence viewer (web-components/src/collab/annotation-doc.ts).
 import * as Y from 'yjs';
+import { newUuid } from './new-id.ts';
 
 export const ANNOTATION_SHAPES = ['highlight', 'rectangle', 'note', 'stamp'] as const;
 export type AnnotationShape = (typeof ANNOTATION_SHAPES)[number];
@@ -68,7 +69,7 @@ function assertRegion(page: number, region: AnnotationRegion): void {
 export function addAnnotation(doc: Y.Doc, author: AnnotationAuthor, annotation: NewAnnotation, at = new Date()): string {
   if (!(ANNOTATION_SHAPES as readonly string[]).includes(annotation.shape)) throw new InvalidAnnotationError(`unknown shape ${annotation.shape}`);
   assertRegion(annotation.page, annotation.region);
-  const id = annotation.id ?? randomUUID();
+  const id = annotation.id ?? newUuid();
   const map = new Y.Map<unknown>();
   map.set('id', id);
   map.set('shape', annotation.shape);
@@ -87,7 +88,7 @@ export function addAnnotation(doc: Y.Doc, author: AnnotationAuthor, annotation: 
 export function commentOnAnnotation(doc: Y.Doc, annotationId: string, author: AnnotationAuthor, text: string, at = new Date()): string | null {
   const comments = annotationsMap(doc).get(annotationId)?.get('comments');
   if (!(comments instanceof Y.Array)) return null;
-  const id = randomUUID();
+  const id = newUuid();
   comments.push([{ id, author: { userId: author.userId, role: author.role, displayName: author.displayName }, text, at: at.toISOString() }]);
   return id;
 }
@@ -99,16 +100,21 @@ export function removeAnnotation(doc: Y.Doc, annotationId: string): boolean {
   return true;
 }
 
-function readAnnotation(map: Y.Map<unknown>): Annotation {
+/** One annotation as stored, or null when it is malformed (skipped rather than shown broken). */
+function readAnnotation(map: Y.Map<unknown>): Annotation | null {
+  const region = map.get('region') as AnnotationRegion | undefined;
+  const author = map.get('author') as AnnotationAuthor | undefined;
+  const shape = map.get('shape') as AnnotationShape;
+  if (!region || !author || !ANNOTATION_SHAPES.includes(shape)) return null;
   const comments = map.get('comments');
   const color = map.get('color');
   const text = map.get('text');
   return {
     id: String(map.get('id') ?? ''),
-    shape: map.get('shape') as AnnotationShape,
+    shape,
     page: Number(map.get('page') ?? 1),
-    region: map.get('region') as AnnotationRegion,
-    author: map.get('author') as AnnotationAuthor,
+    region,
+    author,
     createdAt: String(map.get('createdAt') ?? ''),
     ...(typeof color === 'string' ? { color } : {}),
     ...(typeof text === 'string' ? { text } : {}),
@@ -116,10 +122,11 @@ function readAnnotation(map: Y.Map<unknown>): Annotation {
   };
 }
 
-/** All annotations, ordered by page then creation time (then id, for a stable order). */
+/** All well-formed annotations, ordered by page then creation time (then id, for a stable order). */
 export function annotationsOf(doc: Y.Doc): Annotation[] {
   return [...annotationsMap(doc).values()]
     .filter((entry): entry is Y.Map<unknown> => entry instanceof Y.Map)
     .map(readAnnotation)
+    .filter((annotation): annotation is Annotation => annotation !== null)
     .sort((a, b) => a.page - b.page || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

@@ -2,6 +2,7 @@
 // document-model.md and its stable plain-text rendering. Shared by the hub and the browser
 // bundle (so nothing here may import Node modules; the archive hash is in transcript-hash.ts).
 import * as Y from 'yjs';
+import { newUuid } from './new-id.ts';
 
 export interface TranscriptSpeaker {
   participantId: string;
@@ -53,7 +54,7 @@ export const metaMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('meta');
  * segment names its author (`by`), who becomes the first entry of its edit history.
  */
 export function appendSegment(doc: Y.Doc, segment: NewSegment, by?: { userId: string; role: string }, at = new Date()): string {
-  const id = segment.id ?? globalThis.crypto.randomUUID();
+  const id = segment.id ?? newUuid();
   doc.transact(() => {
     const map = new Y.Map<unknown>();
     map.set('id', id);

@@ -67,10 +67,13 @@ export interface OpenApiInfo {
 export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiInfo): JsonObject {
   const pathItems: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
+    const binary = { type: 'string', contentMediaType: 'application/octet-stream' };
     const responses: Record<string, JsonObject> = {
       [String(route.successStatus ?? 200)]: {
         description: 'Success',
-        content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
+        content: route.rawResponse
+          ? Object.fromEntries(route.rawResponse.mediaTypes.map((type) => [type, { schema: binary }]))
+          : { 'application/json': { schema: jsonSchema(route.response, 'output') } },
       },
     };
     if (route.statusOf) {
@@ -105,7 +108,9 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
     if (route.body) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+        content: route.rawBody
+          ? Object.fromEntries(route.rawBody.mediaTypes.map((type) => [type, { schema: binary }]))
+          : { 'application/json': { schema: jsonSchema(route.body, 'input') } },
       };
     }
     const path = openApiPath(route.path);

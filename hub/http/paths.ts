@@ -17,6 +17,9 @@ export const paths = {
   hearingTranscriptVersions: `${API_PREFIX}/hearings/:hearingId/transcript/versions`,
   hearingTranscriptRestore: `${API_PREFIX}/hearings/:hearingId/transcript/versions/:versionId/restore`,
   hearingTranscriptChanges: `${API_PREFIX}/hearings/:hearingId/transcript/changes`,
+  caseEvidence: `${API_PREFIX}/cases/:caseId/evidence`,
+  evidence: `${API_PREFIX}/evidence/:evidenceId`,
+  evidenceContent: `${API_PREFIX}/evidence/:evidenceId/content`,
   /** The realtime WebSocket (case events). */
   realtime: '/rt',
 } as const;

@@ -25,6 +25,18 @@ export function assertJsonContentType(request: RequestSnapshot): void {
   }
 }
 
+/** The request's media type, lower-cased, without parameters ('' when absent). */
+export const mediaTypeOf = (request: RequestSnapshot): string => (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** Refuses (415) a raw body whose declared media type the route does not take, before reading it. */
+export function assertMediaType(request: RequestSnapshot, accepted: readonly string[]): string {
+  const type = mediaTypeOf(request);
+  if (!accepted.includes(type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the file as one of: ${accepted.join(', ')}`, { accepted, received: type || null });
+  }
+  return type;
+}
+
 /**
  * Starts collecting the body. A declared Content-Length over the limit fails at once; a body that
  * grows past the limit fails as soon as it does (the rest is not buffered).

@@ -1,6 +1,7 @@
 // A route is declared once: method, path, schemas, access rule, handler. The router, the request
 // validation and the OpenAPI document are all driven by these declarations.
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Config } from '../../platform/config.ts';
 import type { ErrorCode } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { RouteAccess } from '../auth/access.ts';
@@ -9,6 +10,40 @@ import type { RequestSnapshot } from './exchange.ts';
 import type { HubServices } from '../services.ts';
 
 export type HttpMethod = 'get' | 'post';
+
+/**
+ * A request body taken as bytes (an uploaded file), not JSON: the media types accepted (others are
+ * refused with 415 before anything is read) and its own size limit (not ECOURT_MAX_BODY_BYTES).
+ * The handler's `body` is then a RawBody; declare `body: rawBodySchema` for the types and OpenAPI.
+ */
+export interface RawBodySpec {
+  mediaTypes: readonly string[];
+  limitBytes: (config: Config) => number;
+}
+
+export interface RawBody {
+  /** The request's media type, lower-cased, without parameters; one of the spec's. */
+  mediaType: string;
+  bytes: Buffer;
+}
+
+export const rawBodySchema = z.custom<RawBody>((value) => value !== null && typeof value === 'object' && Buffer.isBuffer((value as RawBody).bytes), {
+  message: 'expected the raw request body',
+});
+
+/**
+ * An answer that is not JSON (a file's bytes), written as it is. Routes returning one declare
+ * `rawResponse` (for OpenAPI) and `response: rawReplySchema`.
+ */
+export class RawReply {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: Uint8Array | string,
+  ) {}
+}
+
+export const rawReplySchema = z.instanceof(RawReply);
 
 type EmptyObject = z.ZodObject<{}>;
 
@@ -44,7 +79,11 @@ export interface RouteDefinition<
   params?: P;
   query?: Q;
   body?: B;
+  /** The body is bytes of these media types (see RawBodySpec), not JSON. */
+  rawBody?: RawBodySpec;
   response: R;
+  /** The handler answers with a RawReply of one of these media types (for OpenAPI). */
+  rawResponse?: { mediaTypes: readonly string[] };
   successStatus?: 200 | 201;
   /** For answers whose status depends on their content (health: 200 or 503, same body shape). */
   statusOf?: (body: z.output<R>) => number;
@@ -67,7 +106,9 @@ export interface AnyRoute {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  rawBody?: RawBodySpec;
   response: z.ZodType;
+  rawResponse?: { mediaTypes: readonly string[] };
   successStatus?: 200 | 201;
   statusOf?: (body: any) => number;
   errors?: ErrorCode[];

@@ -11,8 +11,8 @@ import type { HubServices } from '../services.ts';
 import { HttpExchange, snapshotRequest, type RequestSnapshot } from './exchange.ts';
 import { errorResponse, validationFailed, validationIssues, type InputLocation, type ValidationIssue } from './error-response.ts';
 import { pathParameterNames } from './paths.ts';
-import { assertJsonContentType, ClientAbortedError, parseJsonBody, startReadingBody } from './request-body.ts';
-import type { AnyRoute } from './route.ts';
+import { assertJsonContentType, assertMediaType, ClientAbortedError, mediaTypeOf, parseJsonBody, startReadingBody } from './request-body.ts';
+import { RawReply, type AnyRoute } from './route.ts';
 
 export class ResponseContractError extends Error {
   constructor(route: string, readonly issues: z.core.$ZodIssue[]) {
@@ -59,10 +59,11 @@ async function runRoute(
   request: RequestSnapshot,
   bodyPromise: Promise<Buffer> | null,
   services: HubServices,
-): Promise<{ status: number; body: unknown }> {
+): Promise<{ status: number; body: unknown } | RawReply> {
   const session = await resolveSession(route, request, services);
   assertRouteAccess(session, route.access);
-  const rawBody = bodyPromise ? parseJsonBody(await bodyPromise) : undefined;
+  // Raw bodies (files) reach the handler as bytes with their media type; all others are JSON.
+  const rawBody = bodyPromise ? (route.rawBody ? { mediaType: mediaTypeOf(request), bytes: await bodyPromise } : parseJsonBody(await bodyPromise)) : undefined;
 
   const issues: ValidationIssue[] = [];
   const params = validate('params', route.params, request.params, issues);
@@ -91,6 +92,7 @@ async function runRoute(
   }
 
   const answer = await route.handle(context);
+  if (answer instanceof RawReply) return answer;
   // Through JSON first (Dates become ISO text), then the declared schema: the document never lies.
   const json: unknown = JSON.parse(JSON.stringify(answer));
   const checked = route.response.safeParse(json);
@@ -100,7 +102,7 @@ async function runRoute(
 
 export function mountRoute(app: TemplatedApp, route: AnyRoute, services: HubServices): void {
   const parameterNames = pathParameterNames(route.path);
-  const limit = services.config.ECOURT_MAX_BODY_BYTES;
+  const limit = route.rawBody ? route.rawBody.limitBytes(services.config) : services.config.ECOURT_MAX_BODY_BYTES;
   app[route.method](route.path, (res, req) => {
     // Synchronous part: uWS owns req only until we return, and onAborted/onData must be set now.
     const exchange = new HttpExchange(res);
@@ -117,7 +119,8 @@ export function mountRoute(app: TemplatedApp, route: AnyRoute, services: HubServ
     let bodyPromise: Promise<Buffer> | null = null;
     if (route.body) {
       try {
-        assertJsonContentType(request);
+        if (route.rawBody) assertMediaType(request, route.rawBody.mediaTypes);
+        else assertJsonContentType(request);
         bodyPromise = startReadingBody(exchange, request, limit);
       } catch (error) {
         // The unread body is still on the wire: close rather than parse it as the next request.
@@ -137,7 +140,8 @@ export function mountRoute(app: TemplatedApp, route: AnyRoute, services: HubServ
     runRoute(route, request, bodyPromise, services)
       .then(
         (result) => {
-          exchange.respondJson(result.status, result.body, headers);
+          if (result instanceof RawReply) exchange.respond(result.status, { ...result.headers, ...headers }, result.body);
+          else exchange.respondJson(result.status, result.body, headers);
           return result.status;
         },
         (error: unknown) => {

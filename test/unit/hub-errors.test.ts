@@ -36,6 +36,8 @@ describe('error mapping table', () => {
     CASE_TRANSITION_NOT_ALLOWED: 409,
     ACTOR_UNAVAILABLE: 503,
     PROTOCOL_ERROR: 400,
+    EVIDENCE_CONTENT_MISMATCH: 422,
+    BLOB_MISSING: 500,
     INTERNAL: 500,
   };
 

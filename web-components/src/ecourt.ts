@@ -6,6 +6,8 @@ import { EcourtCaseList } from './elements/case-list.ts';
 import { EcourtCasePage } from './elements/case-page.ts';
 import { EcourtFilingForm } from './elements/filing-form.ts';
 import { EcourtTranscriptEditor } from './elements/transcript-editor.ts';
+import { EcourtEvidenceViewer } from './elements/evidence-viewer.ts';
+import { EcourtEvidenceList } from './elements/evidence-list.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
@@ -14,6 +16,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-case-page', EcourtCasePage],
   ['ecourt-filing-form', EcourtFilingForm],
   ['ecourt-transcript-editor', EcourtTranscriptEditor],
+  ['ecourt-evidence-viewer', EcourtEvidenceViewer],
+  ['ecourt-evidence-list', EcourtEvidenceList],
 ];
 for (const [name, constructor] of elements) {
   if (!customElements.get(name)) customElements.define(name, constructor);
@@ -27,5 +31,7 @@ declare global {
     'ecourt-case-page': EcourtCasePage;
     'ecourt-filing-form': EcourtFilingForm;
     'ecourt-transcript-editor': EcourtTranscriptEditor;
+    'ecourt-evidence-viewer': EcourtEvidenceViewer;
+    'ecourt-evidence-list': EcourtEvidenceList;
   }
 }

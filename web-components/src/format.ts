@@ -42,12 +42,4 @@ export function navigate(from: HTMLElement, href: string): void {
 /** Fills `{id}` in a link template such as '#/cases/{id}'. */
 export const caseHref = (template: string, caseId: string): string => template.replace('{id}', encodeURIComponent(caseId));
 
-/** RFC 4122 v4 id; crypto.randomUUID exists only in secure contexts, court intranets may be plain http. */
-export function newUuid(): string {
-  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export { newUuid } from '../../hub/collab/new-id.ts';

@@ -42,6 +42,7 @@ export class EcourtCasePage extends LitElement {
     caseId: { type: String, attribute: 'case-id' },
     listLink: { type: String, attribute: 'list-link' },
     transcriptLink: { type: String, attribute: 'transcript-link' },
+    evidenceLink: { type: String, attribute: 'evidence-link' },
     detail: { state: true },
     failure: { state: true },
     openCommand: { state: true },
@@ -79,6 +80,7 @@ export class EcourtCasePage extends LitElement {
   declare caseId: string;
   declare listLink: string;
   declare transcriptLink: string;
+  declare evidenceLink: string;
   declare detail: CaseDetail | null;
   declare failure: unknown;
   declare openCommand: CaseCommandType | null;
@@ -98,6 +100,7 @@ export class EcourtCasePage extends LitElement {
     this.caseId = '';
     this.listLink = '#/cases';
     this.transcriptLink = '#/cases/{caseId}/hearings/{hearingId}/transcript';
+    this.evidenceLink = '#/cases/{caseId}/evidence/{evidenceId}';
     this.detail = null;
     this.failure = null;
     this.openCommand = null;
@@ -324,6 +327,7 @@ export class EcourtCasePage extends LitElement {
                 </tbody>
               </table>`}
         </section>
+        <ecourt-evidence-list api-base=${this.apiBase} case-id=${c.id} viewer-link=${this.evidenceLink}></ecourt-evidence-list>
         ${this.failure ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
         ${this.notice ? html`<div class="notice" role="status" data-testid="command-notice">${this.notice}</div>` : nothing}
         ${commands.length === 0 ? nothing : this.renderActions(commands)}

@@ -1,6 +1,6 @@
 // <ecourt-portal>: the demo court's website: header with the court's name, navigation, language
 // switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>,
-// #/cases/<id>/hearings/<hearingId>/transcript, #/file).
+// #/cases/<id>/hearings/<hearingId>/transcript, #/cases/<id>/evidence/<evidenceId>, #/file).
 import { LitElement, html, css, nothing } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController, setLang } from '../locale.ts';
@@ -17,6 +17,7 @@ type Route =
   | { page: 'cases' }
   | { page: 'case'; caseId: string }
   | { page: 'transcript'; caseId: string; hearingId: string }
+  | { page: 'evidence'; caseId: string; evidenceId: string }
   | { page: 'file' };
 
 export function parseRoute(hash: string): Route {
@@ -27,6 +28,10 @@ export function parseRoute(hash: string): Route {
   const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
   if (transcriptMatch?.[1] && transcriptMatch[2]) {
     return { page: 'transcript', caseId: decodeURIComponent(transcriptMatch[1]), hearingId: decodeURIComponent(transcriptMatch[2]) };
+  }
+  const evidenceMatch = /^\/cases\/([^/]+)\/evidence\/([^/]+)$/.exec(path);
+  if (evidenceMatch?.[1] && evidenceMatch[2]) {
+    return { page: 'evidence', caseId: decodeURIComponent(evidenceMatch[1]), evidenceId: decodeURIComponent(evidenceMatch[2]) };
   }
   const caseMatch = /^\/cases\/([^/]+)$/.exec(path);
   if (caseMatch?.[1]) return { page: 'case', caseId: decodeURIComponent(caseMatch[1]) };
@@ -165,7 +170,7 @@ export class EcourtPortal extends LitElement {
           <ul>
             <li><a href="#/" data-testid="nav-home" aria-current=${page === 'home' ? 'page' : 'false'}>${t('nav.home')}</a></li>
             ${session
-              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
+              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' || page === 'evidence' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
               : nothing}
             ${canFile ? html`<li><a href="#/file" data-testid="nav-file" aria-current=${page === 'file' ? 'page' : 'false'}>${t('nav.file')}</a></li>` : nothing}
             ${session
@@ -197,6 +202,10 @@ export class EcourtPortal extends LitElement {
     if (route.page === 'transcript') {
       return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="transcript-back">← ${this.locale.t('transcript.back')}</a></p>
         <ecourt-transcript-editor api-base=${this.apiBase} doc=${transcriptDocName(route.caseId, route.hearingId)}></ecourt-transcript-editor>`;
+    }
+    if (route.page === 'evidence') {
+      return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="evidence-back">← ${this.locale.t('evidence.back')}</a></p>
+        <ecourt-evidence-viewer api-base=${this.apiBase} evidence=${route.evidenceId}></ecourt-evidence-viewer>`;
     }
     return html`<div class="card"><ecourt-filing-form api-base=${this.apiBase} court-code=${this.court?.code ?? this.courtCode}></ecourt-filing-form></div>`;
   }
