@@ -3,6 +3,8 @@
 // site, on config.HOST:PORT (PORT 0 picks a free port).
 import type { us_listen_socket } from 'uWebSockets.js';
 import { isCaseMember } from '../storage/cases/is-case-member.ts';
+import { LocalBlobStore } from '../storage/blobs/local-blob-store.ts';
+import { blobDirOf } from '../platform/config.ts';
 import { loadNativeUws } from './uws.ts';
 import { LoginRateLimit } from './auth/login-rate-limit.ts';
 import { hubRoutes } from './api/routes.ts';
@@ -49,7 +51,12 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
 
   // Rooms first: the HTTP transcript routes work on the same live rooms as the /yjs sessions.
   const collabLogger = logger.child({ component: 'collab' });
-  const rooms = new RoomRegistry({ persistence: deps.collabPersistence, logger: collabLogger, ...(deps.collabLimits ? { limits: deps.collabLimits } : {}) });
+  const rooms = new RoomRegistry({
+    persistence: deps.collabPersistence,
+    logger: collabLogger,
+    ...(deps.collabLimits ? { limits: deps.collabLimits } : {}),
+    ...(deps.collabReplication ? { replication: deps.collabReplication } : {}),
+  });
   const services: HubServices = {
     config: deps.config,
     logger,
@@ -60,6 +67,7 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     sessionSecret: deps.sessionSecret,
     loginRateLimit: new LoginRateLimit(),
     transcripts: new TranscriptService({ registry: rooms, db: deps.database.db }),
+    blobs: new LocalBlobStore(blobDirOf(deps.config)),
   };
 
   const app = uws.App();

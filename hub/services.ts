@@ -8,7 +8,9 @@ import type { ActorClient } from '../actors/runtime/types.ts';
 import type { LoginRateLimit } from './auth/login-rate-limit.ts';
 import type { DocPersistence } from './collab/persistence.ts';
 import type { RoomLimits } from './collab/doc-room.ts';
+import type { RoomReplication } from './collab/room-registry.ts';
 import type { TranscriptService } from './collab/transcript-service.ts';
+import type { BlobStore } from '../storage/blobs/blob-store.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -24,11 +26,15 @@ export interface HubDeps {
   /** Where the /yjs/* documents (transcripts, annotations, judge notes) are kept. */
   collabPersistence: DocPersistence;
   collabLimits?: Partial<RoomLimits>;
+  /** Distributed mode: documents served by several hub nodes, one owner each (hub/collab/relay). */
+  collabReplication?: RoomReplication;
 }
 
 /** What route handlers and the realtime channel see: the node's parts plus the hub's own. */
-export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits'> {
+export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits' | 'collabReplication'> {
   loginRateLimit: LoginRateLimit;
   /** Server-side work on hearing transcripts (text + hash, versions, restore, change audit) through the live rooms. */
   transcripts: TranscriptService;
+  /** Where evidence files' bytes are kept (ECOURT_BLOB_DIR). */
+  blobs: BlobStore;
 }

@@ -14,16 +14,17 @@ import { openDatabase, type Database } from '../storage/database.ts';
 import { migrateDatabase } from '../storage/migrate.ts';
 import { createSqlJournal } from '../storage/journal/sql-journal.ts';
 import { caseProjection } from '../storage/journal/case-projection.ts';
-import { createCollabStore } from '../storage/collab/collab-store.ts';
+import { COLLAB_COMMIT_MAX_BATCH, COLLAB_COMMIT_WINDOW_MS, createCollabStore } from '../storage/collab/collab-store.ts';
 import type { Bus } from '../actors/bus/bus.ts';
 import { createInProcessBus } from '../actors/bus/in-process-bus.ts';
-import { createNatsBus } from '../actors/bus/nats-bus.ts';
+import { createNatsBus, type NatsBus } from '../actors/bus/nats-bus.ts';
 import { ActorHost } from '../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../actors/runtime/bus-actor-client.ts';
 import { startShardKeeper, type ShardKeeper } from '../actors/runtime/shard-keeper.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import { createCaseBehaviour } from '../actors/case/case-behaviour.ts';
 import { startHub, type RunningHub } from '../hub/server.ts';
+import { startDocReplication } from '../hub/collab/relay/doc-replication.ts';
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web-components/dist/', import.meta.url));
 
@@ -139,12 +140,28 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
 
     let hub: RunningHub | undefined;
     if (role === 'all' || role === 'hub') {
-      const collabStore = createCollabStore({ db: database.db, logger });
+      // Updates are broadcast at once and committed in windows (one PGlite commit per window, not per update).
+      const collabStore = createCollabStore({ db: database.db, logger, maxDelayMs: COLLAB_COMMIT_WINDOW_MS, maxBatch: COLLAB_COMMIT_MAX_BATCH });
       // Registered before the hub, so on stop the hub closes (flushing its rooms) first.
       teardown.push(() => collabStore.close());
+      // Several hub nodes on NATS: each document has one owner node (a KV lease), the others relay to it.
+      const collabReplication = config.NATS_URL
+        ? await startDocReplication({
+            connection: (bus as NatsBus).connection,
+            namespace: (bus as NatsBus).namespace,
+            nodeId,
+            store: collabStore,
+            leaseTtlMs: config.ECOURT_LEASE_TTL_MS,
+            maxUpdateBytes: config.ECOURT_COLLAB_MAX_MESSAGE_BYTES,
+            logger,
+          })
+        : undefined;
+      // Stopped after the hub closed its rooms: gives back any lease still held.
+      if (collabReplication) teardown.push(() => collabReplication.stop());
       const runningHub = await startHub({
         collabPersistence: collabStore,
         collabLimits: { maxMessageBytes: config.ECOURT_COLLAB_MAX_MESSAGE_BYTES },
+        ...(collabReplication ? { collabReplication } : {}),
         config,
         logger,
         database,

@@ -22,7 +22,7 @@ import {
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
 } from './protocol.ts';
-import type { CollabSocket } from './socket.ts';
+import { PUBLISH_CHECK_BYTES, type CollabSocket } from './socket.ts';
 import { checkUpdate, MalformedUpdateError } from './update-policy.ts';
 
 export interface RoomLimits {
@@ -73,10 +73,23 @@ interface SessionState {
   clientIds: Set<number>;
   tokens: number;
   lastRefill: number;
+  /** Reached through the room's transport topic (uWS publish) rather than one send per frame. */
+  viaTopic: boolean;
 }
+
+/** What the room still has to hand to persistence: an update and its origin, in doc order. */
+interface UnsavedUpdate {
+  update: Uint8Array;
+  origin: PersistedOrigin;
+}
+
+/** Topic names only need to be unique per room instance (a reloaded room must not reach the old one's sockets). */
+let roomSerial = 0;
 
 type RoomState = 'loading' | 'ready' | 'failed' | 'destroyed';
 const LOAD_ORIGIN: UpdateOrigin = { source: 'system', reason: 'load' };
+/** Updates another hub node already persisted (hub/collab/relay): fanned out here, never saved again. */
+const REPLICA_ORIGIN: UpdateOrigin = { source: 'system', reason: 'replica' };
 
 export class DocRoom {
   readonly name: string;
@@ -91,6 +104,18 @@ export class DocRoom {
   private readonly logger: Logger;
   private saving: Promise<void> = Promise.resolve();
   private pendingSaves = 0;
+  /** Saves queued and finished since the room was created (savedSoFar() waits for the one against the other). */
+  private queuedSaves = 0;
+  private doneSaves = 0;
+  /** Updates applied while a save was running: handed to persistence together when it ends. */
+  private unsaved: UnsavedUpdate[] = [];
+  private saveRunning = false;
+  /** Fan-out: sessions reached through the transport topic, the others one send each; authors by origin. */
+  private readonly topic = `collab-room/${++roomSerial}`;
+  private readonly topicMembers = new Set<SessionState>();
+  private readonly directMembers = new Set<SessionState>();
+  private readonly authors = new Map<UpdateOrigin, SessionState>();
+  private publishedSinceCheck = 0;
   /** Server-side work holding the room loaded without a session (version save, restore, text read). */
   private holds = 0;
   /** Segment ids touched by the transaction being committed (transcripts only). */
@@ -114,8 +139,7 @@ export class DocRoom {
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       const changed = [...added, ...updated, ...removed];
       if (changed.length === 0) return;
-      const message = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-      for (const session of this.sessions.values()) this.send(session, message);
+      this.broadcast(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
     };
     this.awareness.on('update', onAwareness);
     this.disposers.push(() => this.awareness.off('update', onAwareness));
@@ -178,8 +202,12 @@ export class DocRoom {
       clientIds: new Set(),
       tokens: this.limits.messageBurst,
       lastRefill: this.now(),
+      viaTopic: false,
     };
     this.sessions.set(socket, state);
+    this.authors.set(state.origin, state);
+    state.viaTopic = socket.subscribe?.(this.topic) === true && typeof socket.publish === 'function';
+    (state.viaTopic ? this.topicMembers : this.directMembers).add(state);
     this.send(state, encodeSyncStep1((encoder) => syncProtocol.writeSyncStep1(encoder, this.doc)));
     const others = [...this.awareness.getStates().keys()];
     if (others.length > 0) this.send(state, encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, others)));
@@ -206,6 +234,9 @@ export class DocRoom {
     const session = this.sessions.get(socket);
     if (!session) return;
     this.sessions.delete(socket);
+    this.authors.delete(session.origin);
+    this.topicMembers.delete(session);
+    this.directMembers.delete(session);
     const clientIds = [...session.clientIds];
     for (const clientId of clientIds) this.awarenessOwners.delete(clientId);
     if (clientIds.length > 0 && this.state !== 'destroyed') {
@@ -220,9 +251,40 @@ export class DocRoom {
     this.doc.transact(() => change(this.doc), origin);
   }
 
+  /**
+   * Cross-node relay (hub/collab/relay): an update the document's owner node already persisted (its
+   * broadcast, or the stored state merged in at a takeover). Sent to every session, not saved here.
+   */
+  applyReplicatedUpdate(update: Uint8Array): void {
+    if (this.state === 'failed' || this.state === 'destroyed') throw new RoomClosedError(this.name);
+    Y.applyUpdate(this.doc, update, REPLICA_ORIGIN);
+  }
+
+  /** Cross-node relay: on the owner node, an update a relay node accepted from one of its sessions. Sent and saved like a local one. */
+  applyForwardedUpdate(update: Uint8Array, origin: UpdateOrigin): void {
+    if (this.state !== 'ready') throw new RoomClosedError(this.name);
+    Y.applyUpdate(this.doc, update, origin);
+  }
+
+  /**
+   * Resolves once the saves queued so far are done (durable, or the room failed: check isReady), without
+   * waiting for later ones as flush() does — a relay's acknowledgement must not starve under load.
+   */
+  async savedSoFar(): Promise<void> {
+    const target = this.queuedSaves;
+    while (this.doneSaves < target) {
+      // Someone waits (like flush): the store must not sit out its batching window.
+      this.options.persistence.commitNow?.();
+      await this.saving;
+    }
+  }
+
   /** Resolves when every save queued so far is durable (or failed). */
   async flush(): Promise<void> {
-    while (this.pendingSaves > 0) await this.saving;
+    while (this.pendingSaves > 0) {
+      this.options.persistence.commitNow?.();
+      await this.saving;
+    }
   }
 
   /** Closes every session with the given code (e.g. shutdown). */
@@ -238,6 +300,9 @@ export class DocRoom {
       if (session.socket.isOpen) session.socket.close(COLLAB_CLOSE.unavailable.code, COLLAB_CLOSE.unavailable.reason);
     }
     this.sessions.clear();
+    this.authors.clear();
+    this.topicMembers.clear();
+    this.directMembers.clear();
     this.awarenessOwners.clear();
     for (const dispose of this.disposers.splice(0)) dispose();
     this.awareness.destroy();
@@ -312,29 +377,84 @@ export class DocRoom {
 
   /** Broadcast to everyone but the author, then queue the durable append. */
   private afterUpdate(update: Uint8Array, origin: unknown): void {
-    const segmentIds = [...this.touchedSegments];
-    this.touchedSegments = new Set();
-    if (this.state !== 'ready' || origin === LOAD_ORIGIN) return;
-    const message = encodeSyncUpdate(update);
-    for (const session of this.sessions.values()) {
-      if (session.origin !== origin) this.send(session, message);
+    let segmentIds: string[] | null = null;
+    if (this.touchedSegments.size > 0) {
+      segmentIds = [...this.touchedSegments];
+      this.touchedSegments = new Set();
     }
+    if (this.state !== 'ready' || origin === LOAD_ORIGIN) return;
+    this.broadcast(encodeSyncUpdate(update), this.authors.get(origin as UpdateOrigin));
+    if (origin === REPLICA_ORIGIN) return;
     const typed = isUpdateOrigin(origin) ? origin : ({ source: 'system', reason: 'unattributed' } as const);
-    this.persist(update, segmentIds.length > 0 ? { ...typed, segmentIds } : { ...typed });
+    this.persist(update, segmentIds ? { ...typed, segmentIds } : { ...typed });
   }
 
+  /**
+   * The room's one fan-out path (document updates, awareness): every session but `except` gets the frame.
+   * Topic members are reached by one native publish (through the author, whom uWS skips, or through any
+   * member plus a direct send to it); the rest get one send each. Slow consumers are checked at least
+   * every PUBLISH_CHECK_BYTES published (see socket.ts), so the transport never has to drop a frame.
+   */
+  private broadcast(message: Uint8Array, except?: SessionState): void {
+    if (this.topicMembers.size > 0) {
+      if (this.publishedSinceCheck + message.byteLength > PUBLISH_CHECK_BYTES) this.closeSlowTopicMembers();
+      const publisher = except?.viaTopic ? except : this.firstTopicMember();
+      if (publisher) {
+        publisher.socket.publish!(this.topic, message);
+        if (publisher !== except) this.send(publisher, message);
+        this.publishedSinceCheck += message.byteLength;
+      }
+    }
+    for (const session of this.directMembers) {
+      if (session !== except) this.send(session, message);
+    }
+  }
+
+  private firstTopicMember(): SessionState | undefined {
+    for (const session of this.topicMembers) return session;
+    return undefined;
+  }
+
+  private closeSlowTopicMembers(): void {
+    this.publishedSinceCheck = 0;
+    for (const session of [...this.topicMembers]) {
+      // closeIfSlow ends the socket; its close handler takes the session out of the room.
+      if (session.socket.closeIfSlow?.()) this.handleClose(session.socket);
+    }
+  }
+
+  /**
+   * Durable append in doc order. One save runs at a time; updates applied meanwhile are handed to
+   * persistence together when it ends (the store commits such a group in one transaction), so a busy
+   * room costs one commit per group, not one per update. An update counts as saved (flush, acknowledged)
+   * only once its own append resolved.
+   */
   private persist(update: Uint8Array, origin: PersistedOrigin): void {
     this.pendingSaves++;
-    this.saving = this.saving.then(async () => {
+    this.queuedSaves++;
+    this.unsaved.push({ update, origin });
+    if (!this.saveRunning) this.saveUnsaved();
+  }
+
+  private saveUnsaved(): void {
+    const batch = this.unsaved;
+    this.unsaved = [];
+    this.saveRunning = true;
+    this.saving = (async () => {
       try {
         // After a failed save nothing more is written: a gap would make later updates unreadable.
-        if (this.state !== 'failed') await this.options.persistence.append(this.name, update, origin);
-      } catch (error) {
-        this.fail(error);
+        if (this.state === 'failed') return;
+        // Called together, in order, before any resolves: the store queues them as one group (persistence.ts).
+        const results = await Promise.allSettled(batch.map((entry) => this.options.persistence.append(this.name, entry.update, entry.origin)));
+        const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) this.fail(failed.reason);
       } finally {
-        this.pendingSaves--;
+        this.pendingSaves -= batch.length;
+        this.doneSaves += batch.length;
+        this.saveRunning = false;
+        if (this.unsaved.length > 0) this.saveUnsaved();
       }
-    });
+    })();
   }
 
   /** A save failed: the clients still hold their edits, so close them; they resend on reconnect to a reloaded room. */

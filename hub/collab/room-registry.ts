@@ -6,11 +6,21 @@ import type { DocKind } from './doc-names.ts';
 import { COLLAB_CLOSE } from './protocol.ts';
 import type { DocPersistence } from './persistence.ts';
 
+/**
+ * Across hub nodes (hub/collab/relay): for each room loaded, the persistence it uses (the store on the
+ * document's owner node, a forwarder to the owner elsewhere), attached to the room before its load.
+ */
+export interface RoomReplication {
+  open(name: string, kind: DocKind): { persistence: DocPersistence; attach(room: DocRoom): void };
+}
+
 export interface RoomRegistryOptions {
   persistence: DocPersistence;
   logger: Logger;
   limits?: Partial<RoomLimits>;
   now?: () => number;
+  /** Absent in embedded mode: this process is the only one serving documents. */
+  replication?: RoomReplication;
 }
 
 export class RoomLoadError extends Error {
@@ -101,16 +111,18 @@ export class RoomRegistry {
   }
 
   private load(name: string, kind: DocKind): Promise<DocRoom> {
+    const replica = this.options.replication?.open(name, kind);
     const room = new DocRoom({
       name,
       kind,
-      persistence: this.options.persistence,
+      persistence: replica?.persistence ?? this.options.persistence,
       logger: this.options.logger,
       ...(this.options.limits ? { limits: this.options.limits } : {}),
       ...(this.options.now ? { now: this.options.now } : {}),
       onEmpty: (empty) => void this.unloadIfEmpty(name, empty),
       onFailed: (failed) => void this.drop(name, failed),
     });
+    replica?.attach(room);
     const loading: Promise<DocRoom> = room.load().then(
       () => room,
       (error: unknown) => {

@@ -2,6 +2,9 @@
 // y-websocket framing (this hub, @y/websocket-server) or Hocuspocus' framing (document name first,
 // a token auth message before sync). Writers set their annotation's `text` to "<seq>:<sentAt>";
 // every other client records receive time − send time per update (same process, performance.now()).
+// Light readers (most readers, once writing starts: `lighten()`) stop applying updates to their Y.Doc and
+// read the marker straight from the update's bytes — the harness then costs a few µs per delivery instead
+// of a Y.Doc apply, the same for every server; writers and a few full readers per room still check convergence.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
@@ -27,6 +30,7 @@ const WebSocketImpl = createRequire(import.meta.url)('ws') as new (url: string, 
 export type Framing = 'y-websocket' | 'hocuspocus';
 
 const MESSAGE_SYNC = 0;
+const MARKER = /\d+:(\d+(?:\.\d+)?)/g;
 const MESSAGE_AUTH = 2;
 const HOCUSPOCUS_AUTH_TOKEN = 0;
 
@@ -59,6 +63,9 @@ export class BenchClient {
   closedWith: number | null = null;
   private ownAnnotation: Y.Map<unknown> | null = null;
   private sequence = 0;
+  private light = false;
+  /** Updates a light reader saw (each carries one marker). */
+  lightUpdates = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.socket = new WebSocketImpl(options.url, { perMessageDeflate: false });
@@ -124,6 +131,7 @@ export class BenchClient {
     if (this.options.framing === 'hocuspocus') decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_SYNC) {
+      if (this.light && frame[decoder.pos] === syncProtocol.messageYjsUpdate) return this.readMarkers(frame, decoder.pos);
       const reply = this.encoder();
       encoding.writeVarUint(reply, MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
@@ -135,6 +143,21 @@ export class BenchClient {
       this.refusals += 1;
     }
     // awareness (1), query-awareness (3) and Hocuspocus' other messages are not needed here.
+  }
+
+  /** From now on, updates are not applied: their markers are read from the bytes (see the top of this file). */
+  lighten(): void {
+    this.light = true;
+  }
+
+  /** The `"<seq>:<sentAt>"` strings an update carries (UTF-8 inside the update; nothing else in it is ASCII digits:digits). */
+  private readMarkers(frame: Uint8Array, from: number): void {
+    const now = performance.now();
+    const text = Buffer.from(frame.buffer, frame.byteOffset + from, frame.byteLength - from).toString('latin1');
+    for (const match of text.matchAll(MARKER)) {
+      this.lightUpdates += 1;
+      this.options.onLatency(now - Number(match[1]));
+    }
   }
 
   /** A writer's own annotation, created once (on the hub its author must be the session's user). */

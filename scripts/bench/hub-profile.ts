@@ -8,8 +8,16 @@ interface ProfileNode {
 }
 interface CpuProfile {
   nodes: ProfileNode[];
+  /** Microseconds on CLOCK_MONOTONIC, the clock of process.hrtime in any process of this machine. */
+  startTime: number;
   samples: number[];
   timeDeltas: number[];
+}
+
+/** A span of CLOCK_MONOTONIC microseconds (`process.hrtime.bigint() / 1000n`) to keep samples of. */
+export interface ProfileWindow {
+  fromUs: number;
+  toUs: number;
 }
 
 /** Where a frame's code lives: an npm package, a project folder, node internals or V8 (GC, idle…). */
@@ -30,11 +38,18 @@ export interface ProfileSummary {
   functions: { name: string; ms: number; share: number }[];
 }
 
-export function summariseProfile(path: string, top = 15): ProfileSummary {
+/** Self time by area and function; with `windows`, only samples taken inside one of them (e.g. the scenarios, not startup). */
+export function summariseProfile(path: string, top = 15, windows?: ProfileWindow[]): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node] as const));
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+  let at = profile.startTime;
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (windows && !windows.some((w) => at >= w.fromUs && at <= w.toUs)) return;
+    selfMs.set(id, (selfMs.get(id) ?? 0) + delta / 1000);
+  });
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
   let totalMs = 0;

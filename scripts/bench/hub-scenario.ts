@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { BenchClient, type AnnotationAuthor } from './hub-client.ts';
 import { processCpuSeconds, processRssBytes, type RunningServer } from './hub-servers.ts';
 
+/** Readers per room that keep applying every update to a full Y.Doc (with the writers: the convergence check). */
+export const FULL_READERS_PER_ROOM = 2;
+
 export interface Scenario {
   name: string;
   rooms: number;
@@ -40,6 +43,8 @@ export interface ScenarioResult {
   converged: boolean;
   refusals: number;
   closed: number;
+  /** The writing phase and drain (what cpuSeconds covers), for the CPU profile's window. */
+  measured: { fromUs: number; toUs: number };
 }
 
 export class ScenarioSetupError extends Error {
@@ -58,6 +63,9 @@ async function until(probe: () => boolean, what: string, timeoutMs: number): Pro
     await sleep(50);
   }
 }
+
+/** CLOCK_MONOTONIC in microseconds: the clock of V8 CPU profiles in any process of this machine. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -84,7 +92,7 @@ class LatencyLog {
 
 export async function runScenario(server: RunningServer, scenario: Scenario, who: Identities): Promise<ScenarioResult> {
   const latencies = new LatencyLog();
-  const rooms: { writers: BenchClient[]; clients: BenchClient[] }[] = [];
+  const rooms: { writers: BenchClient[]; clients: BenchClient[]; sent: number }[] = [];
   const all: BenchClient[] = [];
   const withToken = (url: string, token: string | null) => (token ? `${url}?token=${encodeURIComponent(token)}` : url);
   try {
@@ -92,7 +100,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     let readerIndex = 0;
     for (let r = 0; r < scenario.rooms; r++) {
       const docName = `cases/${who.caseId}/evidence/${randomUUID()}/annotations`;
-      const room = { writers: [] as BenchClient[], clients: [] as BenchClient[] };
+      const room = { writers: [] as BenchClient[], clients: [] as BenchClient[], sent: 0 };
       for (let c = 0; c < scenario.clientsPerRoom; c++) {
         const writer = c < scenario.writersPerRoom;
         const token = writer ? who.writer.token : who.readerTokens[readerIndex++ % who.readerTokens.length]!;
@@ -110,7 +118,10 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     for (const room of rooms) for (const writer of room.writers) writer.createAnnotation(who.writer.author, randomUUID());
     await until(() => rooms.every((room) => room.clients.every((c) => c.annotationCount() === scenario.writersPerRoom)), 'every client to see the writers’ annotations', 60_000);
 
+    // Beyond the writers and a few full readers, readers read markers from the bytes (hub-client.ts).
+    for (const room of rooms) for (const reader of room.clients.slice(scenario.writersPerRoom + FULL_READERS_PER_ROOM)) reader.lighten();
     const cpuBefore = processCpuSeconds(server.pid);
+    const measuredFromUs = monotonicUs();
     latencies.recording = true;
     let sent = 0;
     const intervalMs = 1000 / scenario.ratePerWriter;
@@ -123,6 +134,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
             setInterval(() => {
               writer.write();
               sent += 1;
+              room.sent += 1;
             }, intervalMs),
           );
         }, Math.random() * intervalMs);
@@ -147,8 +159,15 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     const elapsedS = (performance.now() - startedAt) / 1000;
     latencies.recording = false;
     const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore;
+    const measuredToUs = monotonicUs();
     const rssBytes = processRssBytes(server.pid);
-    const converged = rooms.every((room) => new Set(room.clients.map((c) => c.fingerprint())).size === 1);
+    // Full clients: the same state; light readers: every update of their room seen.
+    const full = (room: (typeof rooms)[number]) => room.clients.slice(0, scenario.writersPerRoom + FULL_READERS_PER_ROOM);
+    const converged = rooms.every(
+      (room) =>
+        new Set(full(room).map((c) => c.fingerprint())).size === 1 &&
+        room.clients.slice(scenario.writersPerRoom + FULL_READERS_PER_ROOM).every((c) => c.lightUpdates === room.sent),
+    );
     const sorted = latencies.sorted();
     return {
       server: server.name,
@@ -167,6 +186,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
       converged,
       refusals: all.reduce((n, c) => n + c.refusals, 0),
       closed: all.filter((c) => c.closedWith !== null).length,
+      measured: { fromUs: measuredFromUs, toUs: measuredToUs },
     };
   } finally {
     for (const client of all) client.close();

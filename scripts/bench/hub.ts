@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseDocName } from '../../hub/collab/doc-names.ts';
-import { summariseProfile, type ProfileSummary } from './hub-profile.ts';
+import { summariseProfile, type ProfileSummary, type ProfileWindow } from './hub-profile.ts';
 import { runScenario, type Identities, type Scenario, type ScenarioResult } from './hub-scenario.ts';
 import { BENCH_PASSWORD, processCpuSeconds, startHub, startPeer, type RunningServer, type ServerName } from './hub-servers.ts';
 
@@ -31,8 +31,13 @@ const SCENARIOS: Scenario[] = [
   { name: '100x10', rooms: 100, clientsPerRoom: 10, writersPerRoom: 1, ratePerWriter: 5, durationS },
   { name: '1x500', rooms: 1, clientsPerRoom: 500, writersPerRoom: 2, ratePerWriter: 5, durationS },
 ];
-/** Saturation: 1 room × 50 clients, 5 writers, the rate per writer doubled until p99 > 100 ms (the hub's flood limit is 200 msgs/s per session). */
-const SATURATION_RATES = values.quick ? [20, 80] : [20, 40, 80, 160];
+/**
+ * Saturation: 1 room × 50 clients; 5 writers whose rate doubles, then more writers at 160/s each (the hub's
+ * flood limit is 200 msgs/s per session), until p99 > 100 ms or under 95 % delivered.
+ */
+const SATURATION_STEPS: { writers: number; rate: number }[] = values.quick
+  ? [{ writers: 5, rate: 20 }, { writers: 5, rate: 80 }]
+  : [20, 40, 80, 160].map((rate) => ({ writers: 5, rate })).concat([{ writers: 10, rate: 160 }, { writers: 20, rate: 160 }, { writers: 40, rate: 160 }]);
 const SATURATION_STEP_S = values.quick ? 2 : Math.max(3, Math.round(durationS / 2));
 
 const IDLE_PROBE_MS = 3_000;
@@ -78,7 +83,7 @@ interface ServerRun {
   loadBefore: string;
   loadAfter: string;
   results: ScenarioResult[];
-  saturation: { ratePerWriter: number; result: ScenarioResult }[];
+  saturation: { writers: number; ratePerWriter: number; result: ScenarioResult }[];
   error?: string;
   /** Server CPU while no client is connected (after startup), in % of one core: the platform's own background work. */
   idleCpuPercent?: number;
@@ -91,24 +96,32 @@ async function benchServer(name: ServerName): Promise<ServerRun> {
   const run: ServerRun = { server: name, loadBefore: uptime(), loadAfter: '', results: [], saturation: [] };
   log(`== ${name} (${run.loadBefore})`);
   const server = name === 'ecourt-hub' ? await startHub({ cpuProfileDir: profileDir }) : await startPeer(name);
+  // The profile is summarised over the measured phases only (writing + drain, what CPU-s/1M counts).
+  const windows: ProfileWindow[] = [];
+  const timed = async (scenario: Scenario) => {
+    const result = await runScenario(server, scenario, who);
+    windows.push(result.measured);
+    return result;
+  };
+  let who: Identities = PEER_IDENTITIES;
   try {
-    const who = name === 'ecourt-hub' ? await hubIdentities(server) : PEER_IDENTITIES;
+    if (name === 'ecourt-hub') who = await hubIdentities(server);
     const idleFrom = processCpuSeconds(server.pid);
     await new Promise((resolve) => setTimeout(resolve, IDLE_PROBE_MS));
     run.idleCpuPercent = ((processCpuSeconds(server.pid) - idleFrom) / (IDLE_PROBE_MS / 1000)) * 100;
     for (const scenario of SCENARIOS.filter((s) => wanted.has(s.name))) {
       log(`   ${scenario.name} …`);
-      const result = await runScenario(server, scenario, who);
+      const result = await timed(scenario);
       log(`   ${formatRow(result)}`);
       run.results.push(result);
     }
     if (wanted.has('saturation')) {
-      for (const rate of SATURATION_RATES) {
-        const scenario: Scenario = { name: `sat@${rate * 5}/s`, rooms: 1, clientsPerRoom: 50, writersPerRoom: 5, ratePerWriter: rate, durationS: SATURATION_STEP_S };
+      for (const { writers, rate } of SATURATION_STEPS) {
+        const scenario: Scenario = { name: `sat@${writers}x${rate}/s`, rooms: 1, clientsPerRoom: 50, writersPerRoom: writers, ratePerWriter: rate, durationS: SATURATION_STEP_S };
         log(`   ${scenario.name} …`);
-        const result = await runScenario(server, scenario, who);
+        const result = await timed(scenario);
         log(`   ${formatRow(result)}`);
-        run.saturation.push({ ratePerWriter: rate, result });
+        run.saturation.push({ writers, ratePerWriter: rate, result });
         if (result.p99Ms > 100 || result.delivered < 0.95 * result.expected) break;
       }
     }
@@ -123,7 +136,7 @@ async function benchServer(name: ServerName): Promise<ServerRun> {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
       run.profileFile = join(profileDir, file);
-      run.profile = summariseProfile(run.profileFile);
+      run.profile = summariseProfile(run.profileFile, 15, windows);
     }
   }
   return run;
@@ -158,12 +171,12 @@ function report(runs: ServerRun[]): string {
   for (const run of runs) for (const r of run.results) lines.push(tableRow(r));
   for (const run of runs) for (const s of run.saturation) lines.push(tableRow(s.result));
   lines.push('');
-  lines.push('Saturation (1 room × 50 clients, 5 writers; highest delivered/s with p99 ≤ 100 ms and ≥ 95 % delivered):');
+  lines.push('Saturation (1 room × 50 clients, `sat@<writers>x<rate per writer>/s`; highest delivered/s with p99 ≤ 100 ms and ≥ 95 % delivered):');
   lines.push('');
   for (const run of runs.filter((r) => r.saturation.length)) {
     const top = run.saturation.at(-1)!;
     const saturated = (top.result.p99Ms > 100 || top.result.delivered < 0.95 * top.result.expected);
-    lines.push(`- ${run.server}: ${fmt(saturationThroughput(run), 0)} delivered/s${saturated ? ` (saturated at ${top.ratePerWriter * 5} updates/s sent)` : ' (not saturated at the highest step)'}`);
+    lines.push(`- ${run.server}: ${fmt(saturationThroughput(run), 0)} delivered/s${saturated ? ` (saturated at ${top.writers} × ${top.ratePerWriter} updates/s)` : ' (not saturated at the highest step)'}`);
   }
   // The issue's target, scenario by scenario: CPU per delivered update ≤ half the better peer's, p99 no worse.
   const hub = runs.find((r) => r.server === 'ecourt-hub');
@@ -183,7 +196,7 @@ function report(runs: ServerRun[]): string {
   }
   for (const run of runs) {
     if (!run.profile) continue;
-    lines.push('', `Where ${run.server}’s CPU goes (node --cpu-prof over the whole run, ${fmt(run.profile.totalMs / 1000)} s of samples, idle excluded; startup and demo seeding included; file \`${run.profileFile}\`):`, '');
+    lines.push('', `Where ${run.server}’s CPU goes (node --cpu-prof, samples taken during the measured phases only — writing and drain, as CPU-s/1M; no startup, joins or seeding — ${fmt(run.profile.totalMs / 1000)} s of samples, idle excluded; file \`${run.profileFile}\`):`, '');
     lines.push('| area | ms | share |', '|---|---:|---:|');
     for (const a of run.profile.areas) lines.push(`| ${a.area} | ${fmt(a.ms, 0)} | ${fmt(100 * a.share)} % |`);
     lines.push('', '| hottest functions (self time) | ms | share |', '|---|---:|---:|');

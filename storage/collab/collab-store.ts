@@ -18,10 +18,27 @@ export interface CollabStoreOptions {
   /** Fold a document into a new snapshot once this many updates follow its snapshot. */
   compactEvery?: number;
   logger?: Logger;
-  /** Group commit: most updates per transaction, and the longest wait of an update arriving while idle. */
+  /**
+   * Group commit: most updates per transaction, and the longest an update waits for its commit to start
+   * (default 2 ms; the hub runs with COLLAB_COMMIT_WINDOW_MS). Rooms broadcast at once; only
+   * acknowledgement (durability) waits, and a room that flushes asks for the commit at once (commitNow).
+   */
   maxBatch?: number;
   maxDelayMs?: number;
 }
+
+/**
+ * The hub's commit window (platform/node.ts). A commit of embedded PGlite costs 5–15 ms of CPU whatever
+ * it holds (docs/BENCHMARKS-HUB.md), so updates are acknowledged in windows of this length: a busy server
+ * commits about once per window instead of once per update. Broadcast is not delayed; an update not yet
+ * committed at a crash is resent by its clients when they resynchronise (y-websocket sync on reconnect).
+ */
+export const COLLAB_COMMIT_WINDOW_MS = 1000;
+/**
+ * The hub's largest commit: embedded PGlite runs on the hub's event loop, so one commit stalls every room
+ * while it runs; capping it keeps a busy server's stalls short (more, smaller commits) at a little more CPU.
+ */
+export const COLLAB_COMMIT_MAX_BATCH = 100;
 
 export interface CollabStore {
   /** The document's stored state as one update; null when it was never written. */
@@ -37,6 +54,8 @@ export interface CollabStore {
   listVersions(options: { docName: string }): Promise<SavedVersion[]>;
   getVersion(options: { versionId: string }): Promise<StoredVersion | null>;
   listTranscriptChanges(options: Omit<ListTranscriptChangesOptions, 'db'>): Promise<TranscriptChange[]>;
+  /** Commits the queued updates now instead of at the end of their window (a room waiting to flush). */
+  commitNow(): void;
   /** Waits until every queued update is committed and running compactions are done. */
   flush(): Promise<void>;
   /** For shutdown (SIGTERM): refuses new updates, commits the queued ones, waits for compactions. */
@@ -111,6 +130,8 @@ export function createCollabStore({ db, compactEvery = 500, logger = silentLogge
     listVersions: ({ docName }) => listVersions({ db, docName }),
     getVersion: ({ versionId }) => getVersion({ db, versionId }),
     listTranscriptChanges: (options) => listTranscriptChanges({ db, ...options }),
+
+    commitNow: () => commits.commitNow(),
 
     async flush() {
       await commits.flush();

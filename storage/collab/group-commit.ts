@@ -1,6 +1,8 @@
 // Group commit for items that must be durable before their promise resolves: items queued while
 // a commit runs go together in the next one. One commit at a time, so items of one key (one
-// document) are committed in the order they were queued.
+// document) are committed in the order they were queued. A commit starts when `maxBatch` items wait
+// or `maxDelayMs` after the oldest waiting item arrived, whichever is first: under steady load that
+// caps the commits at about one per window instead of one per item.
 export interface GroupCommitOptions<T> {
   /** Writes a batch atomically; throws to fail it. */
   commit: (items: readonly T[]) => Promise<void>;
@@ -8,7 +10,7 @@ export interface GroupCommitOptions<T> {
   keyOf: (item: T) => string;
   /** Commit as soon as this many items wait. */
   maxBatch?: number;
-  /** Commit at the latest this long after the first item arrived while idle. */
+  /** Commit at the latest this long after the oldest waiting item arrived. */
   maxDelayMs?: number;
 }
 
@@ -35,6 +37,8 @@ export class GroupCommitKeyFailedError extends Error {
 
 interface Pending<T> {
   item: T;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -48,6 +52,8 @@ export class GroupCommit<T> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> | null = null;
   private closed = false;
+  /** Someone waits for the queued items (commitNow): skip the window until the queue is empty. */
+  private urgent = false;
   private readonly failedKeys = new Map<string, unknown>();
   private commits = 0;
   private committed = 0;
@@ -63,9 +69,15 @@ export class GroupCommit<T> {
   add(item: T): Promise<void> {
     if (this.closed) return Promise.reject(new GroupCommitClosedError());
     return new Promise<void>((resolve, reject) => {
-      this.buffer.push({ item, resolve, reject });
+      this.buffer.push({ item, queuedAt: performance.now(), resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Starts committing what is queued without waiting for the window (and keeps going until it is empty). */
+  commitNow(): void {
+    this.urgent = true;
+    this.schedule();
   }
 
   /** Accepts items of a key that failed again (its owner has reloaded what was stored). */
@@ -93,9 +105,12 @@ export class GroupCommit<T> {
   }
 
   private schedule(): void {
-    if (this.running) return; // the running commit picks the buffer up when it ends
-    if (this.buffer.length >= this.maxBatch || this.closed) this.run();
-    else if (!this.timer) this.timer = setTimeout(() => this.run(), this.maxDelayMs);
+    if (this.running || this.buffer.length === 0) return; // the running commit picks the buffer up when it ends
+    if (this.buffer.length >= this.maxBatch || this.closed || this.urgent) return this.run();
+    if (this.timer) return;
+    // Never synchronous: items added in the same tick share the commit even with maxDelayMs 0.
+    const due = Math.max(0, this.buffer[0]!.queuedAt + this.maxDelayMs - performance.now());
+    this.timer = setTimeout(() => this.run(), due);
   }
 
   private clearTimer(): void {
@@ -109,10 +124,11 @@ export class GroupCommit<T> {
     this.clearTimer();
     if (this.running || this.buffer.length === 0) return;
     const batch = this.buffer.splice(0, this.maxBatch);
+    if (this.buffer.length === 0) this.urgent = false;
     this.running = this.commitBatch(batch).finally(() => {
       this.running = null;
-      // Whatever queued meanwhile has waited a whole commit already: go at once.
-      if (this.buffer.length > 0) this.run();
+      // Whatever queued meanwhile goes when its window is over (at once if the commit took longer).
+      this.schedule();
     });
   }
 

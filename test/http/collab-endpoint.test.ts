@@ -9,7 +9,7 @@ import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.t
 import { startHub, type RunningHub } from '../../hub/server.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { appendSegment, segmentsArray, segmentsOf, confirmSegment, confirmationsOf } from '../../hub/collab/transcript-model.ts';
-import { annotationsDocName, parseDocName } from '../../hub/collab/doc-names.ts';
+import { annotationsDocName, judgeNotesDocName, parseDocName } from '../../hub/collab/doc-names.ts';
 import { addAnnotation } from '../../hub/collab/annotation-model.ts';
 import { randomUUID } from 'node:crypto';
 import { MemoryDocPersistence } from '../support/collab-memory-persistence.ts';
@@ -192,6 +192,29 @@ describe('/yjs collaborative endpoint', () => {
     expect(segmentsOf(lawyer.doc).map((segment) => segment.text)).toEqual(['现在开庭。', '核对身份。']);
     expect(persistence.appended.every((entry) => entry.docName === transcriptDoc)).toBe(true);
     expect(persistence.appended.some((entry) => entry.origin.source === 'session' && entry.origin.userId === users.judge1!.id)).toBe(true);
+  });
+
+  it('fans a document out to its own members only: judge notes never reach the transcript’s parties and clerk', async () => {
+    const hearing = parseDocName(transcriptDoc)!;
+    if (hearing.kind === 'annotations') throw new Error('the transcript names a hearing');
+    const notesDoc = judgeNotesDocName(hearing.caseId, hearing.hearingId);
+    const marker = `仅限法官-${randomUUID()}`;
+    // Raw sockets on the same hearing's transcript record every byte they are sent.
+    const others = await Promise.all(['party1', 'clerk1', 'lawyer1'].map((username) => raw(`/yjs/${transcriptDoc}?token=${encodeURIComponent(tokens[username]!)}`)));
+    const received: Buffer[] = [];
+    for (const other of others) other.ws.on('message', (data) => received.push(data));
+    // A non-judge cannot join the notes at all.
+    const refused = await raw(`/yjs/${notesDoc}?token=${encodeURIComponent(tokens.clerk1!)}`);
+    expect((await refused.closed).code).toBe(4404);
+
+    const writer = provider('judge1', notesDoc);
+    const reader = provider('judge1', notesDoc);
+    await waitFor(() => writer.provider.synced && reader.provider.synced, 'the judges’ sync');
+    writer.doc.getMap('notes').set('text', marker);
+    await waitFor(() => reader.doc.getMap('notes').get('text') === marker, 'the note to reach the other judge session');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(received.some((frame) => frame.includes(Buffer.from(marker)))).toBe(false);
+    for (const other of others) expect(other.ws.readyState).toBe(1);
   });
 
   it('closes a client that stops reading with 4008 instead of letting uWS drop updates', async () => {

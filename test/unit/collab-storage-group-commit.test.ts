@@ -37,6 +37,43 @@ describe('collab group commit', () => {
     await group.close();
   });
 
+  it('commits one window after the oldest waiting item, also after a running commit, so steady load costs one commit per window', async () => {
+    vi.useFakeTimers();
+    const batches: number[][] = [];
+    const group = new GroupCommit<Item>({ commit: async (items) => void batches.push(items.map((i) => i.n)), keyOf: (i) => i.doc, maxDelayMs: 1000 });
+    const all: Promise<void>[] = [];
+    // An item every 100 ms for 3 s: three windows' worth.
+    for (let n = 0; n < 30; n++) {
+      all.push(group.add({ doc: 'a', n }));
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(all);
+    expect(batches.length).toBeLessThanOrEqual(4);
+    expect(batches.flat()).toEqual(Array.from({ length: 30 }, (_, n) => n));
+    await group.close();
+  });
+
+  it('commitNow skips the window for what is queued (someone waits on a flush)', async () => {
+    vi.useFakeTimers();
+    const batches: number[][] = [];
+    const group = new GroupCommit<Item>({ commit: async (items) => void batches.push(items.map((i) => i.n)), keyOf: (i) => i.doc, maxDelayMs: 60_000 });
+    const first = group.add({ doc: 'a', n: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toEqual([]);
+    group.commitNow();
+    await first;
+    expect(batches).toEqual([[1]]);
+    // Later items wait for their window again.
+    const second = group.add({ doc: 'a', n: 2 });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await second;
+    expect(batches).toEqual([[1], [2]]);
+    await group.close();
+  });
+
   it('splits batches at maxBatch', async () => {
     const { batches, commit } = recorder();
     const group = new GroupCommit<Item>({ commit, keyOf: (i) => i.doc, maxBatch: 10, maxDelayMs: 0 });
