@@ -13,6 +13,12 @@ export const subjects = {
   /** Commands for actors of a kind whose id hashes to a shard; served by the shard's owner. */
   actorCommand: (kind: string, shard: number) => `actor.${token(kind, 'kind')}.${token(shard, 'shard')}.cmd`,
   /**
+   * Commands for any actor a node serves (batches whose entries name their kind): a client that
+   * knows the shards' lease holders sends one batch per node instead of one per shard. The node id
+   * is base64url-encoded, since host names may hold dots; the host still checks every entry's shard.
+   */
+  actorNodeCommand: (nodeId: string) => `actornode.${token(Buffer.from(nodeId, 'utf8').toString('base64url'), 'node')}.cmd`,
+  /**
    * Domain events of one actor, live (core NATS). The actor host no longer sends these (its events
    * go out per group commit on actorEventBatch); kept for single-actor notices, outside the stream.
    */

@@ -16,6 +16,12 @@ export interface CaseBehaviourDeps {
   /** Reserves consecutive case numbers of a court (e.g. '(2026)京0105民初123号'); used only for an allowed ACCEPT. */
   reserveCaseNumbers: ReserveCaseNumbers;
   cipher: PersonalDataCipher;
+  /**
+   * Which of the court and accounts a filing names do not exist (storage/journal/filing-references.ts).
+   * The projection tables have no foreign keys, so this check is what keeps a case from naming a
+   * court or an account that is not there.
+   */
+  checkFilingReferences: (refs: { courtId: string; userIds: readonly string[] }) => Promise<{ courtKnown: boolean; unknownUserIds: string[] }>;
 }
 
 /** Replaces clear identifiers by sealed ones, so no ID number or phone ever reaches the journal. */
@@ -46,6 +52,15 @@ export function createCaseBehaviour(deps: CaseBehaviourDeps): ActorBehaviour<Cas
       switch (command.type) {
         case 'FILE': {
           const { filing, by } = command;
+          const partyUserIds = [...filing.plaintiffs, ...filing.defendants].flatMap((party) => (party.userId ? [party.userId] : []));
+          const { courtKnown, unknownUserIds } = await deps.checkFilingReferences({ courtId: filing.courtId, userIds: [by.userId, ...partyUserIds] });
+          if (!courtKnown) {
+            throw new CommandRefusedError('VALIDATION_FAILED', 'the command is not valid', [{ path: 'filing.courtId', message: 'no such court' }]);
+          }
+          if (unknownUserIds.length > 0) {
+            // Which ids are unknown is not said back: it would let a caller probe for accounts.
+            throw new CommandRefusedError('VALIDATION_FAILED', 'the command is not valid', [{ path: 'filing.userId', message: 'names an account that does not exist' }]);
+          }
           const sealed: CaseEvent = {
             type: 'FILE',
             by,

@@ -17,6 +17,7 @@ import {
   ACTOR_ID_PATTERN,
   COMMAND_BATCH_VERSION,
   readBatchEntry,
+  readBatchEntryKind,
   readCommandBatch,
   readCommandEnvelope,
   type CommandBatchReply,
@@ -126,6 +127,8 @@ export class ActorHost {
   private readonly writer: JournalWriter;
   private readonly live = new Map<string, LiveActor>();
   private readonly served = new Map<string, BusSubscription>();
+  /** This node's own command subject (batches for any shard it serves), open while it serves any. */
+  private nodeSubscription: BusSubscription | null = null;
   private readonly pendingSnapshots = new Set<Promise<void>>();
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
   private stopping = false;
@@ -180,6 +183,8 @@ export class ActorHost {
       { queue: 'ecourt-actors' },
     );
     this.served.set(key, subscription);
+    // A queue group: should two processes ever share a node id, a batch still goes to one of them only.
+    this.nodeSubscription ??= this.bus.serve(subjects.actorNodeCommand(this.nodeId), (payload) => this.handleNodeBatch(payload), { queue: 'ecourt-node' });
   }
 
   /** Stops serving a shard and passivates its actors once their commands are done (the lease may then move). */
@@ -218,6 +223,8 @@ export class ActorHost {
     this.stopping = true;
     for (const subscription of this.served.values()) subscription.unsubscribe();
     this.served.clear();
+    this.nodeSubscription?.unsubscribe();
+    this.nodeSubscription = null;
     // From here the writer commits without a timer, so mailboxes drain even under fake timers.
     await this.writer.close();
     while (true) {
@@ -240,6 +247,25 @@ export class ActorHost {
       return { v: COMMAND_BATCH_VERSION, replies };
     }
     return this.handleAddressed(kind, shard, readCommandEnvelope(payload));
+  }
+
+  /**
+   * A batch sent to this node's subject: each entry names its kind, and is answered like one sent
+   * to its shard's subject — ACTOR_UNAVAILABLE (the client retries on the shard subject) when this
+   * node does not serve that shard now, e.g. the client's view of the leases is stale.
+   */
+  private async handleNodeBatch(payload: unknown): Promise<CommandBatchReply | CommandReply> {
+    const batch = readCommandBatch(payload);
+    if (!batch) return refusal('PROTOCOL_ERROR', 'not a command batch');
+    const replies = await Promise.all(
+      batch.commands.map((entry) => {
+        const kind = readBatchEntryKind(entry);
+        const envelope = readBatchEntry(entry);
+        if (kind === null || envelope === null) return refusal('PROTOCOL_ERROR', 'not a command envelope');
+        return this.handleAddressed(kind, shardOf(envelope.id, this.shardCount), envelope);
+      }),
+    );
+    return { v: COMMAND_BATCH_VERSION, replies };
   }
 
   private async handleAddressed(kind: string, shard: number, envelope: { id: string; command: unknown } | null): Promise<CommandReply> {

@@ -52,11 +52,12 @@ export class CommandBatcher {
   }
 
   /**
-   * Sends one command with the others bound for `subject` in this turn; resolves with its own
+   * Sends one command with the others bound for `subject` in this turn (`kind` named in the entry
+   * when the subject is a node's, not a shard's); resolves with its own
    * (unchecked) reply, rejects like Bus.request (AppError ACTOR_UNAVAILABLE when nobody answered in time).
    */
-  send(subject: string, id: string, command: unknown, timeoutMs: number): Promise<unknown> {
-    const entry = encodeBatchEntry(id, command);
+  send(subject: string, id: string, command: unknown, timeoutMs: number, kind?: string): Promise<unknown> {
+    const entry = encodeBatchEntry(id, command, kind);
     const bytes = Buffer.byteLength(entry);
     let batch = this.open.get(subject);
     if (batch && (batch.entries.length >= this.maxCommands || batch.bytes + bytes > this.maxBytes)) {

@@ -52,9 +52,20 @@ export interface CommandBatchReply {
   replies: unknown[];
 }
 
-/** The JSON text of one entry of a batch: what `readCommandEnvelope` reads once `v` is added. */
-export function encodeBatchEntry(id: string, command: unknown): string {
-  return `{"id":${JSON.stringify(id)},"command":${JSON.stringify(command)}}`;
+/**
+ * The JSON text of one entry of a batch: what `readCommandEnvelope` reads once `v` is added. An
+ * entry sent to a node's subject (not a shard's) also names its actor kind.
+ */
+export function encodeBatchEntry(id: string, command: unknown, kind?: string): string {
+  const kindField = kind === undefined ? '' : `"kind":${JSON.stringify(kind)},`;
+  return `{${kindField}"id":${JSON.stringify(id)},"command":${JSON.stringify(command)}}`;
+}
+
+/** The kind an entry of a node-addressed batch names; null when it names none. */
+export function readBatchEntryKind(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const { kind } = entry as Record<string, unknown>;
+  return typeof kind === 'string' && ACTOR_ID_PATTERN.test(kind) ? kind : null;
 }
 
 /** The JSON text of a batch from its encoded entries. */

@@ -9,6 +9,16 @@ const ownerValue = z.object({ v: z.literal(1), node: z.string().min(1), at: z.is
 
 export const encodeLeaseOwner = (node: string): string => JSON.stringify({ v: 1, node, at: new Date().toISOString() });
 
+/** The owner node a lease value names; null when the value is not a lease. */
+export function decodeLeaseOwner(text: string): string | null {
+  try {
+    const parsed = ownerValue.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.node : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A KV "wrong last sequence" answer: the compare-and-set failed, somebody else wrote the key. */
 export function isCasFailure(error: unknown): boolean {
   return (

@@ -34,6 +34,9 @@ interface Owned {
   confirmedAt: number;
 }
 
+/** Lease TTL when none is given; clients watching the leases (shard-routes.ts) must open the bucket with the same. */
+export const DEFAULT_LEASE_TTL_MS = 6000;
+
 /** A stable per-node starting point, so nodes don't all race for shard 0 first. */
 function startOffset(nodeId: string, units: number): number {
   let hash = 2166136261;
@@ -43,7 +46,7 @@ function startOffset(nodeId: string, units: number): number {
 
 export async function startShardKeeper(options: ShardKeeperOptions): Promise<ShardKeeper> {
   const { bus, nodeId, kinds, shardCount, host } = options;
-  const ttlMs = options.leaseTtlMs ?? 6000;
+  const ttlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   const renewEveryMs = Math.floor(ttlMs / 3);
   const renewTimeoutMs = Math.floor(ttlMs / 2);
   // Past this age an unconfirmed lease may be about to expire on the server: stop serving it.

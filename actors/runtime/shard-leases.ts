@@ -60,11 +60,15 @@ async function collectKeys(kv: KV): Promise<string[]> {
   return keys;
 }
 
+/** The lease bucket of a namespace (created when missing). history 1: only the current owner matters; ttl: an unrenewed entry disappears. */
+export function openLeaseBucket(options: { connection: NatsConnection; namespace: string; ttlMs: number }): Promise<KV> {
+  return new Kvm(options.connection).create(`${buckets.shardLeases}_${options.namespace}`, { history: 1, ttl: options.ttlMs });
+}
+
 export async function openShardLeases(options: { connection: NatsConnection; namespace: string; ttlMs: number }): Promise<ShardLeases> {
   const { connection, namespace, ttlMs } = options;
   const kvm = new Kvm(connection);
-  // history 1: only the current owner matters; ttl: an unrenewed entry disappears.
-  const leases = await kvm.create(`${buckets.shardLeases}_${namespace}`, { history: 1, ttl: ttlMs });
+  const leases = await openLeaseBucket(options);
   const nodes = await kvm.create(`${buckets.nodes}_${namespace}`, { history: 1, ttl: ttlMs });
   const keyed = keyLeases(leases);
 

@@ -1,9 +1,12 @@
-// The benchmark's separate actor node: an ActorHost serving every case shard over NATS, journalling
+// The benchmark's separate actor node: an ActorHost serving every case shard over NATS (by lease
+// with BENCH_LEASES=1), journalling
 // to Postgres. Started by scripts/bench/actors.ts; answers its stats on `bench.stats`, stops on SIGTERM.
 //   BENCH_DATABASE_URL=… BENCH_NATS_URL=… BENCH_NAMESPACE=… BENCH_DATA_KEY=<64 hex> BENCH_SHARDS=64 node --import tsx scripts/bench/actor-host-process.ts
 import { createNatsBus } from '../../actors/bus/nats-bus.ts';
 import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
+import { createFilingReferenceCheck } from '../../storage/journal/filing-references.ts';
 import { ActorHost } from '../../actors/runtime/actor-host.ts';
+import { startShardKeeper, type ShardKeeper } from '../../actors/runtime/shard-keeper.ts';
 import type { ActorJournal } from '../../actors/runtime/types.ts';
 import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { createLogger, silentLogger } from '../../platform/logger.ts';
@@ -37,13 +40,24 @@ async function main(): Promise<void> {
     nodeId: 'bench-host',
     journal,
     bus,
-    behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+    behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
     logger: silentLogger,
     shardCount: Number(required('BENCH_SHARDS')),
     // BENCH_MAX_COMMITS: group commits in flight at once (the writer's default when unset).
     ...(process.env.BENCH_MAX_COMMITS ? { groupCommit: { maxConcurrentCommits: Number(process.env.BENCH_MAX_COMMITS) } } : {}),
   });
-  host.serveAllShards();
+  // BENCH_LEASES=1: hold the shards by lease like a production node (so clients can route per
+  // node from the lease bucket), ready once it holds all of them; else serve every shard directly.
+  let keeper: ShardKeeper | undefined;
+  if (process.env.BENCH_LEASES === '1') {
+    keeper = await startShardKeeper({ bus, nodeId: 'bench-host', kinds: ['case'], shardCount: Number(required('BENCH_SHARDS')), host, logger: silentLogger });
+    while (keeper.ownedShards().length < Number(required('BENCH_SHARDS'))) {
+      await keeper.rebalance();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } else {
+    host.serveAllShards();
+  }
   // CPU of this process while the bench drives it (reset right before the first command).
   let cpuSince = process.cpuUsage();
   bus.serve('bench.cpu-reset', async () => {
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
   log.info('bench host ready');
   process.once('SIGTERM', () => {
     void (async () => {
+      await keeper?.stop();
       await host.stop();
       await bus.close();
       await database.close();

@@ -2,7 +2,7 @@
 // projections) on Postgres, once over the in-process bus (the named peer) and once over NATS
 // request/reply; plus Postgres' raw single-row insert rate as a baseline. Prints one table.
 //   node --import tsx scripts/bench/actors.ts [--actors 10000] [--commands N] [--concurrency C]
-//     [--hosts H] [--only in-process|nats|nats-process] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
+//     [--hosts H] [--shards S] [--batch-per shard|node] [--only in-process|nats|nats-process] [--skip-raw]   (BENCH_POSTGRES_URL, BENCH_NATS_URL override the servers)
 //   --concurrency takes a list (e.g. 256,64): every configuration runs once per concurrency.
 //   A second table gives CPU µs per journalled event of every process: host, client, nats-server,
 //   the Postgres backends of the bench database and Postgres' background processes.
@@ -17,8 +17,11 @@ import { createInProcessBus } from '../../actors/bus/in-process-bus.ts';
 import { createNatsBus } from '../../actors/bus/nats-bus.ts';
 import type { Bus } from '../../actors/bus/bus.ts';
 import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
+import { createFilingReferenceCheck } from '../../storage/journal/filing-references.ts';
 import { ActorHost } from '../../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
+import { watchShardRoutes } from '../../actors/runtime/shard-routes.ts';
+import { DEFAULT_LEASE_TTL_MS } from '../../actors/runtime/shard-keeper.ts';
 import type { ActorClient, ActorJournal } from '../../actors/runtime/types.ts';
 import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { silentLogger } from '../../platform/logger.ts';
@@ -30,7 +33,10 @@ import { migrateDatabase } from '../../storage/migrate.ts';
 import { caseLifeCommands, createCourtFixture, type CourtFixture } from './case-flow.ts';
 import { createCpuMeter, type OtherProcessesCpu } from './process-cpu.ts';
 
-const SHARDS = 64;
+/** Shards of the case kind (--shards; 64 as in production). Fewer shards = bigger command batches per request. */
+let SHARDS = 64;
+/** --batch-per node (distributed shape only): the host holds its shards by lease, the client batches per lease holder. */
+let BATCH_PER_NODE = false;
 const HOST_PROCESS = fileURLToPath(new URL('./actor-host-process.ts', import.meta.url));
 
 interface Result {
@@ -201,7 +207,7 @@ async function runConfig(
         nodeId: `bench-${config}-${index}`,
         journal,
         bus: buses.host,
-        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
         logger: silentLogger,
         shardCount: SHARDS,
       }),
@@ -250,7 +256,7 @@ async function runSeparateHost(
   // BENCH_HOST_NODE_ARGS: extra node flags for the host process (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof').
   const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', HOST_PROCESS], {
-    env: { ...process.env, BENCH_DATABASE_URL: urls.database, BENCH_NATS_URL: urls.nats, BENCH_NAMESPACE: namespace, BENCH_DATA_KEY: dataKey, BENCH_SHARDS: String(SHARDS) },
+    env: { ...process.env, BENCH_DATABASE_URL: urls.database, BENCH_NATS_URL: urls.nats, BENCH_NAMESPACE: namespace, BENCH_DATA_KEY: dataKey, BENCH_SHARDS: String(SHARDS), BENCH_LEASES: BATCH_PER_NODE ? '1' : '' },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -263,11 +269,13 @@ async function runSeparateHost(
     child.once('exit', (code) => reject(new Error(`bench host exited (${code}) before ready:\n${output}`)));
   });
   const bus = await createNatsBus({ url: urls.nats, namespace, logger: silentLogger, name: 'bench-client' });
+  // --batch-per node: the client reads the lease holders and sends one batch per node, not per shard.
+  const routes = BATCH_PER_NODE ? await watchShardRoutes({ connection: bus.connection, namespace: bus.namespace, ttlMs: DEFAULT_LEASE_TTL_MS }) : undefined;
   try {
     await bus.request('bench.cpu-reset', null);
     const stopMeter = await meter.start();
     const clientBefore = process.cpuUsage();
-    const run = await drive(createBusActorClient({ bus, shardCount: SHARDS }), fixture, options.actors, options.commands, options.concurrency);
+    const run = await drive(createBusActorClient({ bus, shardCount: SHARDS, ...(routes ? { routes } : {}) }), fixture, options.actors, options.commands, options.concurrency);
     const client = process.cpuUsage(clientBefore);
     const other = await stopMeter();
     const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number; cpuMicros: number };
@@ -289,6 +297,7 @@ async function runSeparateHost(
       ],
     };
   } finally {
+    await routes?.stop();
     await bus.close();
     child.kill('SIGTERM');
     await exited;
@@ -385,6 +394,8 @@ async function main(): Promise<void> {
       commands: { type: 'string' },
       concurrency: { type: 'string', default: '256,64' },
       hosts: { type: 'string', default: '1' },
+      shards: { type: 'string', default: '64' },
+      'batch-per': { type: 'string', default: 'node' },
       'skip-raw': { type: 'boolean', default: false },
       only: { type: 'string' },
     },
@@ -393,7 +404,10 @@ async function main(): Promise<void> {
   const commands = Number(values.commands ?? actors * 3);
   const concurrencies = values.concurrency.split(',').map(Number);
   const hostCount = Number(values.hosts);
-  if (![actors, commands, ...concurrencies, hostCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency (a list) and --hosts must be positive integers');
+  SHARDS = Number(values.shards);
+  if (!['shard', 'node'].includes(values['batch-per'])) throw new Error('--batch-per is shard or node');
+  BATCH_PER_NODE = values['batch-per'] === 'node';
+  if (![actors, commands, ...concurrencies, hostCount, SHARDS].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency (a list), --hosts and --shards must be positive integers');
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const natsUrl = process.env.BENCH_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

@@ -1,12 +1,12 @@
-// Projects the case actor's journal into the read tables (cases, case_parties, hearings) and the
-// audit log. Batched: one insert per table and one state update for all cases of a commit, handed
-// to the journal as writes of its one commit statement.
+// Projects the case actor's journal into the read tables (cases, case_parties, hearings).
+// Batched: one insert per table and one state update for all cases of a commit, handed to the
+// journal as writes of its one commit statement. No audit rows: the journal itself is the audit
+// trail of case events (storage/audit/journal-audit.ts reads it).
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { JournalRecord } from '../../actors/runtime/types.ts';
 import { insertRowsSql } from '../insert-many.ts';
 import { caseParties, cases, hearings } from '../schema.ts';
-import { auditInsertSql, type AuditEntry } from '../audit/write-audit.ts';
 import type { Projection, ProjectionWrite } from './sql-journal.ts';
 
 
@@ -46,9 +46,6 @@ export class CaseProjectionError extends Error {
     this.name = 'CaseProjectionError';
   }
 }
-
-/** Fields of an event that may go into the audit detail: never personal identifiers. */
-const AUDITED_FIELDS = ['caseNumber', 'reasons', 'hearingId', 'startsAt', 'courtroom', 'summary', 'reason'] as const;
 
 interface CasePatch {
   state: string;
@@ -97,7 +94,6 @@ interface NewHearing {
 }
 
 export const caseProjection: Projection = (records) => {
-  const audit: AuditEntry[] = [];
   const newCases = new Map<string, NewCase>();
   const parties: NewParty[] = [];
   const newHearings = new Map<string, NewHearing>();
@@ -185,11 +181,9 @@ export const caseProjection: Projection = (records) => {
       default:
         break;
     }
-    audit.push(auditEntryOf(record));
   }
 
   const writes: ProjectionWrite[] = [];
-  if (audit.length > 0) writes.push({ statement: auditInsertSql(audit) });
 
   // A case filed in this batch is inserted in its final state; the others get one update.
   for (const [id, row] of newCases) {
@@ -307,29 +301,4 @@ function parse<T>(schema: z.ZodType<T>, record: JournalRecord): T {
     throw new CaseProjectionError(`case/${record.id}#${record.seq}: malformed ${record.event.type} event: ${z.prettifyError(result.error)}`);
   }
   return result.data;
-}
-
-/** Who sent the event, when it says so in the expected shape; else nobody (a system event). */
-function auditActorOf(sender: unknown): AuditEntry['actor'] {
-  if (typeof sender !== 'object' || sender === null || Array.isArray(sender)) return { userId: null, role: null };
-  const { userId, role } = sender as Record<string, unknown>;
-  const ok = (value: unknown) => value === undefined || value === null || typeof value === 'string';
-  if (!ok(userId) || !ok(role)) return { userId: null, role: null };
-  return { userId: (userId as string | null | undefined) ?? null, role: (role as string | null | undefined) ?? null };
-}
-
-function auditEntryOf(record: JournalRecord): AuditEntry {
-  const event = record.event;
-  const actor = auditActorOf(event.by);
-  const detail: Record<string, unknown> = { seq: record.seq, state: record.state };
-  if (event.type === 'FILE') {
-    const filing = (event as { filing?: Record<string, unknown> }).filing ?? {};
-    detail.courtId = filing.courtId;
-    detail.cause = filing.cause;
-    detail.claimAmount = filing.claimAmount ?? null;
-    detail.plaintiffs = Array.isArray(filing.plaintiffs) ? filing.plaintiffs.length : 0;
-    detail.defendants = Array.isArray(filing.defendants) ? filing.defendants.length : 0;
-  }
-  for (const field of AUDITED_FIELDS) if (event[field] !== undefined) detail[field] = event[field];
-  return { actor, action: `case.${event.type}`, subjectKind: 'case', subjectId: record.id, detail, at: new Date(record.at) };
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { createNatsBus, type NatsBus } from '../../actors/bus/nats-bus.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
+import { watchShardRoutes, type ShardRoutes } from '../../actors/runtime/shard-routes.ts';
 import type { ActorClient, CommandReply } from '../../actors/runtime/types.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { createPersonalDataCipher } from '../../platform/personal-data.ts';
@@ -30,6 +31,7 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
   let fixture: CourtFixture;
   let bus: NatsBus;
   let client: ActorClient;
+  let routes: ShardRoutes | undefined;
   const nodes: ActorNode[] = [];
 
   const start = async (nodeId: string) => {
@@ -53,6 +55,7 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
   });
 
   afterAll(async () => {
+    await routes?.stop();
     await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
     if (bus) {
       await removeNatsNamespace(bus.connection, namespace);
@@ -100,6 +103,7 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
 
   it('a node killed mid-traffic loses no acknowledged command; its actors come back on the survivor', async () => {
     for (const node of nodes.splice(0)) await node.stop('SIGTERM');
+    const shardClient = client;
     const a = await start('node-a');
     const b = await start('node-b');
     const CASES = 24;
@@ -117,7 +121,16 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
       })
       .toBe(SHARDS / 2);
 
-    const runFlow = async (flow: (typeof flows)[number]) => {
+    // Half the flows go through a client that batches per node from the lease bucket: its view of
+    // the leases must match them, and after the kill its routes to node-b are stale (no responders),
+    // which must cost retries, never a lost or doubled command.
+    routes = await watchShardRoutes({ connection: bus.connection, namespace, ttlMs: LEASE_TTL_MS });
+    const owners = await leaseOwners(bus.connection, namespace);
+    await expect.poll(() => [...owners].every(([key, node]) => routes!.nodeOf('case', Number(key.split('.')[1])) === node)).toBe(true);
+    const perNodeClient = createBusActorClient({ bus, shardCount: SHARDS, routes });
+
+    const runFlow = async (flow: (typeof flows)[number], index: number) => {
+      const client = index % 2 === 0 ? perNodeClient : shardClient;
       const ref = { kind: 'case', id: flow.id };
       for (let step = 0; step < flow.commands.length; step++) {
         const command = flow.commands[step]!;
@@ -144,7 +157,7 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
         }
       }
     };
-    await Promise.all(flows.map((flow) => runFlow(flow)));
+    await Promise.all(flows.map((flow, index) => runFlow(flow, index)));
 
     expect(killed).toBe(true);
     expect(await b.exited).toMatchObject({ signal: 'SIGKILL' });
@@ -174,8 +187,8 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
     expect(projected).toHaveLength(CASES);
     for (const row of projected) expect(row).toMatchObject({ state: 'closed', lastSeq: 8 });
 
-    // The survivor serves every shard now.
-    const late = await client.ask({ kind: 'case', id: flows[0]!.id }, { type: 'ARCHIVE', by: fixture.judge }, { timeoutMs: 10_000 });
+    // The survivor serves every shard now, also for the per-node client once the leases moved.
+    const late = await perNodeClient.ask({ kind: 'case', id: flows[0]!.id }, { type: 'ARCHIVE', by: fixture.judge }, { timeoutMs: 10_000 });
     expect(late).toMatchObject({ ok: true, seq: 9, state: 'archived' });
     expect(a.child.exitCode).toBeNull();
   }, 120_000);

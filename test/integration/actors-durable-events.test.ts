@@ -11,6 +11,7 @@ import { ActorHost } from '../../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
 import type { DomainEvent, DomainEventBatch } from '../../actors/runtime/types.ts';
 import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
+import { createFilingReferenceCheck } from '../../storage/journal/filing-references.ts';
 import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { createPersonalDataCipher } from '../../platform/personal-data.ts';
@@ -41,7 +42,7 @@ describe.skipIf(!nats.available)(`durable domain events${nats.skipReason}`, () =
       nodeId: 'durable-events-test',
       journal: createSqlJournal({ db: database.db, projections: { case: caseProjection } }),
       bus,
-      behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+      behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
       logger: silentLogger,
       shardCount: SHARDS,
     });

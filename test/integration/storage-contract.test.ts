@@ -317,23 +317,26 @@ function storageContract(open: () => Promise<OpenedTestDatabase>) {
     expect((await journal.load({ kind: 'probe', id: actors[7]! })).records[1]!.event).toEqual({ type: 'STEP_2' });
   });
 
-  it('rolls back journal rows and audit rows when a projection fails', async () => {
+  it('rolls back the journal rows when a projection check fails; case events write no audit_log rows', async () => {
     const journal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
-    const orphan = newId();
     const good = newId();
     const auditBefore = await countRows(database, 'audit_log');
     const batch = [
       caseRecord(good, 1, 'filed', { type: 'FILE', by: { userId: ids.plaintiff, role: 'party' }, filing: { courtId: ids.courtA, cause: '借款纠纷', claims: '还款', plaintiffs: [{ name: '张三', kind: 'person' }], defendants: [{ name: '某', kind: 'person' }] } }),
-      // Filed with a court that does not exist: the foreign key fails after the audit rows were written.
-      caseRecord(orphan, 1, 'filed', { type: 'FILE', by: { userId: ids.plaintiff, role: 'party' }, filing: { courtId: newId(), cause: '借款纠纷', claims: '还款', plaintiffs: [{ name: '张三', kind: 'person' }], defendants: [{ name: '某', kind: 'person' }] } }),
+      // A record for a case that was never filed: refused rather than silently dropped, with the good case's rows.
+      caseRecord(newId(), 2, 'accepted', { type: 'ACCEPT', by: { userId: ids.judgeA, role: 'judge' }, caseNumber: '(2026)京0105民初99号' }),
     ];
-    await expect(journal.commit(batch)).rejects.toThrow();
-    expect(await countRows(database, 'audit_log')).toBe(auditBefore);
-    expect(await countRows(database, 'actor_journal', sql`actor_id in (${orphan}, ${good})`)).toBe(0);
+    await expect(journal.commit(batch)).rejects.toThrow(/never filed/);
+    expect(await countRows(database, 'actor_journal', sql`actor_id = ${good}`)).toBe(0);
     expect(await countRows(database, 'cases', sql`id = ${good}`)).toBe(0);
-    // A record for a case that was never filed is refused rather than silently dropped.
-    await expect(journal.commit([caseRecord(newId(), 2, 'accepted', { type: 'ACCEPT', by: { userId: ids.judgeA, role: 'judge' }, caseNumber: '(2026)京0105民初99号' })])).rejects.toThrow(/never filed/);
+    expect(await countRows(database, 'case_parties', sql`case_id = ${good}`)).toBe(0);
+    // The journal is the audit trail of case events: listAudit reads it, audit_log gets no duplicate.
+    await journal.commit(batch.slice(0, 1));
     expect(await countRows(database, 'audit_log')).toBe(auditBefore);
+    expect(await countRows(database, 'audit_log', sql`subject_kind = 'case'`)).toBe(0);
+    expect((await listAudit({ db: database.db, subjectKind: 'case', subjectId: good })).map((r) => [r.action, r.actorUserId, r.source])).toEqual([
+      ['case.FILE', ids.plaintiff, 'actor_journal'],
+    ]);
   });
 
   it('loads the latest snapshot and only the records after it; an older snapshot never replaces a newer one', async () => {

@@ -60,8 +60,11 @@ describe('ActorHost with the case actor', () => {
     const cipher = createPersonalDataCipher(randomBytes(32));
     let sequence = 0;
     const numbersDrawn: string[] = [];
+    // The court and the accounts this file's commands name; anything else is unknown.
+    const knownIds = new Set([COURT_ID, party.userId, judge.userId]);
     const behaviour = createCaseBehaviour({
       cipher,
+      checkFilingReferences: async ({ courtId, userIds }) => ({ courtKnown: knownIds.has(courtId), unknownUserIds: userIds.filter((id) => !knownIds.has(id)) }),
       reserveCaseNumbers: async (_courtId, _at, count) =>
         Array.from({ length: count }, () => {
           const number = `(2026)京0105民初${++sequence}号`;
@@ -111,6 +114,19 @@ describe('ActorHost with the case actor', () => {
     expect(await host.handle({ kind: 'nothing', id }, simple('CLOSE'))).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await host.handle({ kind: 'case', id: 'a.b' }, fileCommand())).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
     expect(journal.totalRecords).toBe(0);
+  });
+
+  it('refuses a filing naming an unknown court or account with VALIDATION_FAILED (the read tables have no foreign keys)', async () => {
+    const { host, journal } = makeHost();
+    const unknownCourt = await host.handle({ kind: 'case', id: randomUUID() }, { ...fileCommand(), filing: { ...fileCommand().filing, courtId: randomUUID() } });
+    expect(unknownCourt).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: [{ path: 'filing.courtId' }] } });
+    const stranger = { name: '王五', kind: 'person', userId: randomUUID() };
+    const unknownParty = await host.handle({ kind: 'case', id: randomUUID() }, { ...fileCommand(), filing: { ...fileCommand().filing, defendants: [stranger] } });
+    expect(unknownParty).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', details: [{ path: 'filing.userId' }] } });
+    expect(JSON.stringify(unknownParty)).not.toContain(stranger.userId);
+    expect(journal.totalRecords).toBe(0);
+    // A filing with known references in the same host still goes through.
+    expectOk(await host.handle({ kind: 'case', id: randomUUID() }, { ...fileCommand(), filing: { ...fileCommand().filing, defendants: [{ name: '李四', kind: 'person', userId: judge.userId }] } }));
   });
 
   it('a case that was never filed is not found, and is not kept in memory', async () => {
@@ -323,6 +339,36 @@ describe('ActorHost with the case actor', () => {
     // The shard comes back (e.g. its lease returned): the case rehydrates and goes on.
     setTimeout(() => host.serveShard('case', shard), 50);
     expect(await client.ask({ kind: 'case', id }, simple('BEGIN_REVIEW'))).toMatchObject({ ok: true, seq: 2, state: 'underReview' });
+  });
+
+  it('answers batches on its node subject for the shards it serves; a stale route falls back to the shard subject', async () => {
+    const bus = createInProcessBus();
+    cleanups.push(() => bus.close());
+    const { host } = makeHost({ bus });
+    host.serveAllShards();
+    const served = randomUUID();
+    let released = randomUUID();
+    while (shardOf(released, 8) === shardOf(served, 8)) released = randomUUID();
+    await host.releaseShard('case', shardOf(released, 8));
+    const batch = await bus.request(subjects.actorNodeCommand('n1'), {
+      v: 2,
+      commands: [{ kind: 'case', id: served, command: fileCommand() }, { kind: 'case', id: released, command: fileCommand() }, { id: served, command: simple('BEGIN_REVIEW') }],
+    });
+    expect(batch).toMatchObject({
+      v: 2,
+      replies: [{ ok: true, seq: 1, state: 'filed' }, { ok: false, error: { code: 'ACTOR_UNAVAILABLE' } }, { ok: false, error: { code: 'PROTOCOL_ERROR' } }],
+    });
+
+    // A client whose view says n1 holds every shard, though it released one: that command is sent
+    // to n1, refused, and sent again on its shard's subject (served again by then).
+    const distrusted: number[] = [];
+    const routes = { nodeOf: (_kind: string, shard: number) => (distrusted.includes(shard) ? undefined : 'n1'), distrust: (_kind: string, shard: number) => void distrusted.push(shard), stop: async () => undefined };
+    const client = createBusActorClient({ bus, shardCount: 8, defaultTimeoutMs: 2000, routes });
+    setTimeout(() => host.serveShard('case', shardOf(released, 8)), 30);
+    expect(await client.ask({ kind: 'case', id: released }, fileCommand())).toMatchObject({ ok: true, seq: 1, state: 'filed' });
+    expect(distrusted).toEqual([shardOf(released, 8)]);
+    expect(await client.ask({ kind: 'case', id: served }, simple('BEGIN_REVIEW'))).toMatchObject({ ok: true, seq: 2, state: 'underReview' });
+    expect(distrusted).toHaveLength(1);
   });
 });
 
