@@ -48,6 +48,8 @@ export const configSchema = z.object({
   ECOURT_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(120_000).default(6000),
   ECOURT_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ECOURT_COLLAB_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** Collaborative updates are committed in windows this long (0: each batch at once); see docs/COLLABORATION.md. */
+  ECOURT_COLLAB_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   ECOURT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** Where evidence files are kept (content-addressed); defaults to <ECOURT_DATA_DIR>/blobs (see blobDirOf). */
   ECOURT_BLOB_DIR: optionalText,

@@ -14,15 +14,17 @@ import { openDatabase, type Database } from '../storage/database.ts';
 import { migrateDatabase } from '../storage/migrate.ts';
 import { createSqlJournal } from '../storage/journal/sql-journal.ts';
 import { caseProjection } from '../storage/journal/case-projection.ts';
-import { COLLAB_COMMIT_MAX_BATCH, COLLAB_COMMIT_WINDOW_MS, createCollabStore } from '../storage/collab/collab-store.ts';
+import { COLLAB_COMMIT_MAX_BATCH, COLLAB_COMPACT_IDLE_MS, createCollabStore } from '../storage/collab/collab-store.ts';
 import type { Bus } from '../actors/bus/bus.ts';
 import { createInProcessBus } from '../actors/bus/in-process-bus.ts';
 import { createNatsBus, type NatsBus } from '../actors/bus/nats-bus.ts';
 import { ActorHost } from '../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../actors/runtime/bus-actor-client.ts';
+import { watchShardRoutes } from '../actors/runtime/shard-routes.ts';
 import { startShardKeeper, type ShardKeeper } from '../actors/runtime/shard-keeper.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import { createCaseBehaviour } from '../actors/case/case-behaviour.ts';
+import { createFilingReferenceCheck } from '../storage/journal/filing-references.ts';
 import { startHub, type RunningHub } from '../hub/server.ts';
 import { startDocReplication } from '../hub/collab/relay/doc-replication.ts';
 
@@ -101,7 +103,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       ? await createNatsBus({ url: config.NATS_URL, namespace: config.ECOURT_NATS_NAMESPACE, logger, name: nodeId })
       : createInProcessBus();
     teardown.push(() => bus.close());
-    const actors = createBusActorClient({ bus, shardCount: config.ECOURT_SHARDS });
+    // Over NATS the client reads the shard leases and batches its commands per node (shard-routes.ts).
+    const routes = config.NATS_URL
+      ? await watchShardRoutes({ connection: (bus as NatsBus).connection, namespace: (bus as NatsBus).namespace, ttlMs: config.ECOURT_LEASE_TTL_MS })
+      : undefined;
+    if (routes) teardown.push(() => routes.stop());
+    const actors = createBusActorClient({ bus, shardCount: config.ECOURT_SHARDS, ...(routes ? { routes } : {}) });
 
     let host: ActorHost | undefined;
     if (role === 'all' || role === 'actors') {
@@ -109,7 +116,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         nodeId,
         journal: createSqlJournal({ db: database.db, projections: { case: caseProjection } }),
         bus,
-        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), cipher })],
+        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
         logger,
         shardCount: config.ECOURT_SHARDS,
       });
@@ -140,8 +147,15 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
 
     let hub: RunningHub | undefined;
     if (role === 'all' || role === 'hub') {
-      // Updates are broadcast at once and committed in windows (one PGlite commit per window, not per update).
-      const collabStore = createCollabStore({ db: database.db, logger, maxDelayMs: COLLAB_COMMIT_WINDOW_MS, maxBatch: COLLAB_COMMIT_MAX_BATCH });
+      // Updates are broadcast at once and committed in windows (one commit per window, not per update);
+      // documents are compacted once idle, so a compaction never stalls a busy room's fan-out.
+      const collabStore = createCollabStore({
+        db: database.db,
+        logger,
+        maxDelayMs: config.ECOURT_COLLAB_COMMIT_WINDOW_MS,
+        maxBatch: COLLAB_COMMIT_MAX_BATCH,
+        compactIdleMs: COLLAB_COMPACT_IDLE_MS,
+      });
       // Registered before the hub, so on stop the hub closes (flushing its rooms) first.
       teardown.push(() => collabStore.close());
       // Several hub nodes on NATS: each document has one owner node (a KV lease), the others relay to it.

@@ -23,9 +23,10 @@ import {
   MESSAGE_SYNC,
 } from './protocol.ts';
 import { PUBLISH_CHECK_BYTES, type CollabSocket } from './socket.ts';
-import { checkUpdate, MalformedUpdateError } from './update-policy.ts';
+import { HeldUpdates, type HoldLimits } from './held-updates.ts';
+import { checkUpdate, MalformedUpdateError, UNPLACEABLE_REASON, type NeededContent, type UpdateVerdict } from './update-policy.ts';
 
-export interface RoomLimits {
+export interface RoomLimits extends HoldLimits {
   /** Larger frames close the session with 4413. */
   maxMessageBytes: number;
   /** Token bucket per session: sustained messages per second … */
@@ -34,7 +35,15 @@ export interface RoomLimits {
   messageBurst: number;
 }
 
-export const DEFAULT_ROOM_LIMITS: RoomLimits = { maxMessageBytes: 1024 * 1024, messagesPerSecond: 200, messageBurst: 400 };
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxMessageBytes: 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 400,
+  // Updates a reconnecting client types before its sync step 2 (held-updates.ts): a few seconds of typing.
+  maxHeldUpdates: 128,
+  maxHeldBytes: 1024 * 1024,
+  holdMs: 10_000,
+};
 
 /** A signed-in user admitted to this document with the access resolved for it. */
 export interface RoomSession {
@@ -75,6 +84,8 @@ interface SessionState {
   lastRefill: number;
   /** Reached through the room's transport topic (uWS publish) rather than one send per frame. */
   viaTopic: boolean;
+  /** Its updates that wait for content the room does not have yet (see releaseHeld). */
+  held: HeldUpdates;
 }
 
 /** What the room still has to hand to persistence: an update and its origin, in doc order. */
@@ -121,6 +132,9 @@ export class DocRoom {
   /** Segment ids touched by the transaction being committed (transcripts only). */
   private touchedSegments = new Set<string>();
   private readonly disposers: (() => void)[] = [];
+  /** Sessions with held updates, and whether releaseHeld is already running (it applies updates itself). */
+  private readonly holding = new Set<SessionState>();
+  private releasing = false;
 
   constructor(private readonly options: DocRoomOptions) {
     this.name = options.name;
@@ -203,6 +217,7 @@ export class DocRoom {
       tokens: this.limits.messageBurst,
       lastRefill: this.now(),
       viaTopic: false,
+      held: new HeldUpdates(this.limits, (expired) => this.expireHeld(state, expired)),
     };
     this.sessions.set(socket, state);
     this.authors.set(state.origin, state);
@@ -234,6 +249,9 @@ export class DocRoom {
     const session = this.sessions.get(socket);
     if (!session) return;
     this.sessions.delete(socket);
+    // Never acknowledged to anyone: its client still has them and resends them when it resyncs.
+    session.held.clear();
+    this.holding.delete(session);
     this.authors.delete(session.origin);
     this.topicMembers.delete(session);
     this.directMembers.delete(session);
@@ -249,6 +267,7 @@ export class DocRoom {
   applySystemUpdate(change: (doc: Y.Doc) => void, origin: Exclude<UpdateOrigin, { source: 'session' }>): void {
     if (this.state !== 'ready') throw new RoomClosedError(this.name);
     this.doc.transact(() => change(this.doc), origin);
+    this.releaseHeld();
   }
 
   /**
@@ -258,12 +277,14 @@ export class DocRoom {
   applyReplicatedUpdate(update: Uint8Array): void {
     if (this.state === 'failed' || this.state === 'destroyed') throw new RoomClosedError(this.name);
     Y.applyUpdate(this.doc, update, REPLICA_ORIGIN);
+    this.releaseHeld();
   }
 
   /** Cross-node relay: on the owner node, an update a relay node accepted from one of its sessions. Sent and saved like a local one. */
   applyForwardedUpdate(update: Uint8Array, origin: UpdateOrigin): void {
     if (this.state !== 'ready') throw new RoomClosedError(this.name);
     Y.applyUpdate(this.doc, update, origin);
+    this.releaseHeld();
   }
 
   /**
@@ -299,6 +320,8 @@ export class DocRoom {
     for (const session of this.sessions.values()) {
       if (session.socket.isOpen) session.socket.close(COLLAB_CLOSE.unavailable.code, COLLAB_CLOSE.unavailable.reason);
     }
+    for (const session of this.holding) session.held.clear();
+    this.holding.clear();
     this.sessions.clear();
     this.authors.clear();
     this.topicMembers.clear();
@@ -350,13 +373,88 @@ export class DocRoom {
   }
 
   private applySessionUpdate(session: SessionState, update: Uint8Array): void {
-    const verdict = checkUpdate({ doc: this.doc, kind: this.kind, write: session.write, user: session.user }, update);
-    if (!verdict.ok) {
-      this.logger.info('update refused', { userId: session.user.userId, reason: verdict.reason });
-      this.send(session, encodeUpdateRefusal(verdict.reason));
+    const verdict = this.checkSessionUpdate(session, update);
+    if (verdict.ok) {
+      Y.applyUpdate(this.doc, update, session.origin);
+      // Typically the session's sync step 2, carrying what its held updates were waiting for.
+      this.releaseHeld();
+    } else if (verdict.missing && session.write !== 'none') {
+      // (A read-only session's own content could never pass: nothing to wait for.)
+      this.holdUpdate(session, update, verdict.needs);
+    } else {
+      this.refuseUpdate(session, verdict.reason);
+    }
+  }
+
+  private checkSessionUpdate(session: SessionState, update: Uint8Array): UpdateVerdict {
+    return checkUpdate({ doc: this.doc, kind: this.kind, write: session.write, user: session.user }, update);
+  }
+
+  private refuseUpdate(session: SessionState, reason: string): void {
+    this.logger.info('update refused', { userId: session.user.userId, reason });
+    this.send(session, encodeUpdateRefusal(reason));
+  }
+
+  /**
+   * An update built on content the room lacks (a client typing while it reconnects sends it before its
+   * sync step 2 resends the rest): held rather than refused, which would leave the client diverged.
+   * Over the hold limits the session is closed instead: its client reconnects and resyncs everything.
+   */
+  private holdUpdate(session: SessionState, update: Uint8Array, needs: NeededContent): void {
+    if (!session.held.hold(update, needs)) {
+      this.logger.info('too many held updates; closing the session', { userId: session.user.userId, held: session.held.size });
+      this.closeSession(session, COLLAB_CLOSE.tooManyHeld);
       return;
     }
-    Y.applyUpdate(this.doc, update, session.origin);
+    this.holding.add(session);
+  }
+
+  /**
+   * After every update the room applies: each held update that can now be placed goes through the
+   * policy and the normal apply (broadcast, persist) path, oldest first, with its session's origin; a
+   * forbidden one is refused. Rounds repeat while any settles, since one may unblock another.
+   */
+  private releaseHeld(): void {
+    if (this.holding.size === 0 || this.releasing || this.state !== 'ready') return;
+    this.releasing = true;
+    // Cheap, so every held update can be looked at after every applied one; checkUpdate runs only when it may pass.
+    const has = (needs: NeededContent) => Y.getState(this.doc.store, needs.client) > needs.clock;
+    try {
+      let settledAny = true;
+      while (settledAny && this.holding.size > 0 && this.state === 'ready') {
+        settledAny = false;
+        for (const session of [...this.holding]) {
+          if (session.held.settleEach(has, (update) => this.settleHeld(session, update))) settledAny = true;
+          if (session.held.size === 0 || !this.sessions.has(session.socket)) this.holding.delete(session);
+        }
+      }
+    } finally {
+      this.releasing = false;
+    }
+  }
+
+  /** One held update: what it still needs to keep waiting, or null once applied, refused, or moot (session or room gone). */
+  private settleHeld(session: SessionState, update: Uint8Array): NeededContent | null {
+    if (!this.sessions.has(session.socket) || this.state !== 'ready') return null;
+    try {
+      const verdict = this.checkSessionUpdate(session, update);
+      if (verdict.ok) Y.applyUpdate(this.doc, update, session.origin);
+      else if (verdict.missing) return verdict.needs;
+      else this.refuseUpdate(session, verdict.reason);
+    } catch (error) {
+      // It decoded when it arrived; still, a failure here is this session's update's fault, not the caller's.
+      this.logger.debug('held update rejected', { error, userId: session.user.userId });
+      this.closeSession(session, COLLAB_CLOSE.protocolError);
+    }
+    return null;
+  }
+
+  /** Held for holdMs and still not placeable: the content it needs is not coming; refused as before. */
+  private expireHeld(session: SessionState, expired: Uint8Array[]): void {
+    this.holding.delete(session);
+    if (expired.length === 0 || !this.sessions.has(session.socket) || this.state !== 'ready') return;
+    // One notice for the lot: the client has diverged either way (README: it must reload its document).
+    this.refuseUpdate(session, UNPLACEABLE_REASON);
   }
 
   private applySessionAwareness(session: SessionState, update: Uint8Array): void {

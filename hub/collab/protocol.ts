@@ -20,6 +20,7 @@ export const COLLAB_CLOSE = {
   tooLarge: { code: ERROR_CODES.PAYLOAD_TOO_LARGE.ws, reason: 'message too large' },
   flood: { code: ERROR_CODES.RATE_LIMITED.ws, reason: 'too many messages' },
   slowConsumer: { code: 4008, reason: 'slow consumer: reconnect to resynchronise' },
+  tooManyHeld: { code: 4009, reason: 'too many updates waiting for content the server lacks: reconnect to resynchronise' },
   unavailable: { code: ERROR_CODES.INTERNAL.ws, reason: 'document unavailable: reconnect' },
   shutdown: { code: 1001, reason: 'server shutting down' },
 } as const satisfies Record<string, { code: number; reason: string }>;

@@ -5,7 +5,21 @@ import * as Y from 'yjs';
 import type { CollabUser, WriteRight } from './access.ts';
 import type { DocKind } from './doc-names.ts';
 
-export type UpdateVerdict = { ok: true } | { ok: false; reason: string };
+/** The id of content the document must hold (its client's state past `clock`) before a re-check can change anything. */
+export interface NeededContent {
+  client: number;
+  clock: number;
+}
+
+/**
+ * `missing`: the update's only known problem is content the server does not have (yet): a clock gap or an
+ * unknown parent, origin or deleted id (`needs`: the first one found). The room may hold it until that
+ * content arrives (doc-room.ts).
+ */
+export type UpdateVerdict =
+  | { ok: true }
+  | { ok: false; reason: string; missing: false }
+  | { ok: false; reason: string; missing: true; needs: NeededContent };
 
 export interface UpdateCheck {
   doc: Y.Doc;
@@ -41,8 +55,10 @@ const VOID = 'void' as const;
 type Location = ItemPath | typeof VOID | null;
 
 const ALLOWED: UpdateVerdict = { ok: true };
-const refuse = (reason: string): UpdateVerdict => ({ ok: false, reason });
-const UNRESOLVED = refuse('the update depends on content the server does not have (perhaps an earlier refused change): reload the document');
+const refuse = (reason: string): UpdateVerdict => ({ ok: false, reason, missing: false });
+export const UNPLACEABLE_REASON = 'the update depends on content the server does not have (perhaps an earlier refused change): reload the document';
+const UNRESOLVED = refuse(UNPLACEABLE_REASON);
+const missing = (needs: NeededContent): UpdateVerdict => ({ ok: false, reason: UNPLACEABLE_REASON, missing: true, needs });
 const MAX_DEPTH = 64;
 /** Roots of the transcript where each user owns the entry under their own user id. */
 const PERSONAL_AREAS = new Set(['confirmations', 'comments']);
@@ -66,6 +82,8 @@ class Locator {
   private readonly paths = new Map<Y.Item, Location>();
   readonly updateStructs = new Map<number, Struct[]>();
   readonly updateItems = new Set<Y.Item>();
+  /** The first id a lookup found in neither the document nor the update (content not here yet). */
+  missing: NeededContent | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -86,6 +104,7 @@ class Locator {
     const inDoc = findStruct(this.doc.store.clients.get(id.client) as Struct[] | undefined, id.clock);
     if (inDoc) return { struct: inDoc, inUpdate: false };
     const inUpdate = findStruct(this.updateStructs.get(id.client), id.clock);
+    if (!inUpdate || inUpdate instanceof Y.Skip) this.missing ??= { client: id.client, clock: id.clock };
     return inUpdate ? { struct: inUpdate, inUpdate: true } : null;
   }
 
@@ -228,7 +247,8 @@ function decode(update: Uint8Array): { structs: Struct[]; ds: { clients: Map<num
 
 /**
  * Checks one update. Items the document already has and deletions of already deleted content have
- * no effect and pass; anything whose place cannot be determined is refused (unless write is `full`).
+ * no effect and pass; anything whose place cannot be determined is refused (unless write is `full`),
+ * marked `missing` when what is lacking is content the server may still receive.
  * Throws MalformedUpdateError when the bytes do not decode.
  */
 export function checkUpdate(check: UpdateCheck, update: Uint8Array): UpdateVerdict {
@@ -244,7 +264,8 @@ export function checkUpdate(check: UpdateCheck, update: Uint8Array): UpdateVerdi
   // Structs that do not continue what the document has from their client would wait as pending
   // structs, to be applied later without any check: refuse them instead.
   for (const [client, list] of locator.updateStructs) {
-    if (list[0]!.id.clock > Y.getState(doc.store, client)) return UNRESOLVED;
+    const first = list[0]!.id.clock;
+    if (first > Y.getState(doc.store, client)) return missing({ client, clock: first - 1 });
   }
 
   for (const struct of structs) {
@@ -252,7 +273,7 @@ export function checkUpdate(check: UpdateCheck, update: Uint8Array): UpdateVerdi
     // Already integrated in full: applying it again changes nothing.
     if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
     const path = locator.locate(struct, true);
-    if (!path) return UNRESOLVED;
+    if (!path) return locator.missing ? missing(locator.missing) : UNRESOLVED;
     if (path === VOID) continue;
     if (write === 'none') return noWrite;
     const verdict = kind === 'transcript' ? rules.transcript(path) : rules.annotationInsert(path);
@@ -265,12 +286,12 @@ export function checkUpdate(check: UpdateCheck, update: Uint8Array): UpdateVerdi
       const end = range.clock + range.len;
       while (clock < end) {
         const found = locator.find(Y.createID(client, clock));
-        if (!found || found.struct instanceof Y.Skip) return UNRESOLVED;
+        if (!found || found.struct instanceof Y.Skip) return missing({ client, clock });
         const struct = found.struct;
         clock = struct.id.clock + struct.length;
         if (!(struct instanceof Y.Item) || (!found.inUpdate && struct.deleted)) continue;
         const path = locator.locate(struct, found.inUpdate);
-        if (!path) return UNRESOLVED;
+        if (!path) return locator.missing ? missing(locator.missing) : UNRESOLVED;
         if (path === VOID) continue;
         if (write === 'none') return noWrite;
         const verdict = kind === 'transcript' ? rules.transcript(path) : rules.annotationDelete(path);

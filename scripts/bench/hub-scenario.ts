@@ -21,6 +21,8 @@ export interface Scenario {
 /** Who the clients are: on this hub real sessions (tokens) on a real case; peers take anything. */
 export interface Identities {
   caseId: string;
+  /** A new room's document: on this hub the annotations of an evidence file just uploaded to the case (the hub admits no other). */
+  newRoomDoc(): Promise<string>;
   writer: { token: string | null; author: AnnotationAuthor };
   readerTokens: (string | null)[];
 }
@@ -37,7 +39,10 @@ export interface ScenarioResult {
   p50Ms: number;
   p99Ms: number;
   deliveredPerS: number;
+  /** Server CPU over the measured phase: its process plus, on Postgres, the backends of its database. */
   cpuSeconds: number;
+  /** Of cpuSeconds, the Postgres backends' share (NaN: no external database). */
+  databaseCpuSeconds: number;
   cpuSecondsPerMillion: number;
   rssBytes: number;
   converged: boolean;
@@ -99,7 +104,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     // Connect in batches so the servers see a realistic join rather than one burst of thousands of handshakes.
     let readerIndex = 0;
     for (let r = 0; r < scenario.rooms; r++) {
-      const docName = `cases/${who.caseId}/evidence/${randomUUID()}/annotations`;
+      const docName = await who.newRoomDoc();
       const room = { writers: [] as BenchClient[], clients: [] as BenchClient[], sent: 0 };
       for (let c = 0; c < scenario.clientsPerRoom; c++) {
         const writer = c < scenario.writersPerRoom;
@@ -120,6 +125,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
 
     // Beyond the writers and a few full readers, readers read markers from the bytes (hub-client.ts).
     for (const room of rooms) for (const reader of room.clients.slice(scenario.writersPerRoom + FULL_READERS_PER_ROOM)) reader.lighten();
+    const stopDatabaseCpu = await server.startDatabaseCpu?.();
     const cpuBefore = processCpuSeconds(server.pid);
     const measuredFromUs = monotonicUs();
     latencies.recording = true;
@@ -158,7 +164,8 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     }
     const elapsedS = (performance.now() - startedAt) / 1000;
     latencies.recording = false;
-    const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore;
+    const databaseCpuSeconds = stopDatabaseCpu ? await stopDatabaseCpu() : Number.NaN;
+    const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore + (Number.isNaN(databaseCpuSeconds) ? 0 : databaseCpuSeconds);
     const measuredToUs = monotonicUs();
     const rssBytes = processRssBytes(server.pid);
     // Full clients: the same state; light readers: every update of their room seen.
@@ -181,6 +188,7 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
       p99Ms: percentile(sorted, 99),
       deliveredPerS: latencies.count / elapsedS,
       cpuSeconds,
+      databaseCpuSeconds,
       cpuSecondsPerMillion: (cpuSeconds / latencies.count) * 1e6,
       rssBytes,
       converged,

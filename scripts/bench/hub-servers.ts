@@ -1,16 +1,23 @@
 // Server side of the hub benchmark: each server under test in its own child process (this hub via
-// `bin/ecourt.mjs start` with embedded PGlite, or a bare peer via hub-peer-server.ts), with its
-// CPU time and RSS read from /proc/<pid>, so the bench's own clients never count as server work.
+// `bin/ecourt.mjs start` with embedded PGlite or on Postgres, or a bare peer via hub-peer-server.ts), with
+// its CPU time and RSS read from /proc/<pid>, so the bench's own clients never count as server work; on
+// Postgres the backends serving the hub's database count too (process-cpu.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processCpuMicros } from './process-cpu.ts';
+import pg from 'pg';
+import { createCpuMeter, processCpuMicros } from './process-cpu.ts';
 import type { Framing } from './hub-client.ts';
 
-export type ServerName = 'ecourt-hub' | 'y-websocket-server' | 'hocuspocus';
+export type ServerName = 'ecourt-hub' | 'ecourt-hub-pg' | 'y-websocket-server' | 'hocuspocus';
+export const isHub = (name: string): boolean => name === 'ecourt-hub' || name === 'ecourt-hub-pg';
+
+/** The Postgres server for ecourt-hub-pg (a fresh database on it per run, dropped at the end). */
+export const BENCH_POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -23,6 +30,11 @@ export interface RunningServer {
   base: string;
   /** WebSocket URL for one document. */
   urlFor(docName: string): string;
+  /**
+   * Other processes doing this server's work (ecourt-hub-pg: the Postgres backends of its database):
+   * call before a phase; the returned function gives their CPU-seconds over it.
+   */
+  startDatabaseCpu?(): Promise<() => Promise<number>>;
   stop(): Promise<void>;
 }
 
@@ -82,29 +94,83 @@ async function waitFor(probe: () => Promise<boolean>, child: ChildProcess, what:
 export interface HubOptions {
   /** Directory for a V8 CPU profile of the hub process (node --cpu-prof), or none. */
   cpuProfileDir?: string;
+  /** ecourt-hub-pg: on a fresh database of this Postgres server (DATABASE_URL) instead of embedded PGlite. */
+  postgresAdminUrl?: string;
 }
 
-/** This hub: the whole platform (authorisation, persistence in embedded PGlite), demo data seeded. */
+/** A fresh database on the server, dropped at the end (the bench never touches existing data). */
+async function createBenchDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const name = `ecourt_hub_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    client.on('error', (error) => console.error('bench admin connection:', error.message));
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * This hub: the whole platform (authorisation, persistence), demo data seeded. Embedded PGlite by default;
+ * with postgresAdminUrl the production shape (DATABASE_URL, in-process bus: one node, no NATS_URL).
+ */
 export async function startHub(options: HubOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'ecourt-bench-hub-'));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: BENCH_PASSWORD, ECOURT_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.NATS_URL;
+  const database = options.postgresAdminUrl ? await createBenchDatabase(options.postgresAdminUrl) : undefined;
+  const meter = database ? await createCpuMeter(options.postgresAdminUrl!, database.name) : undefined;
+  if (database) {
+    // Not embedded: the node needs shared secrets, and seeds the demo court only when told to.
+    Object.assign(env, {
+      DATABASE_URL: database.url,
+      ECOURT_SECRET: randomBytes(32).toString('base64url'),
+      ECOURT_DATA_KEY: randomBytes(32).toString('hex'),
+      ECOURT_SEED_DEMO: 'always',
+    });
+  }
   delete env.NODE_OPTIONS;
   const flags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/ecourt.mjs'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/healthz`)).ok, child, 'ecourt hub', 120_000);
+  const cleanUp = async () => {
+    await meter?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, child, 'ecourt hub', 120_000);
+  } catch (error) {
+    await stopChild(child);
+    await cleanUp();
+    throw error;
+  }
   return {
-    name: 'ecourt-hub',
+    name: database ? 'ecourt-hub-pg' : 'ecourt-hub',
     framing: 'y-websocket',
     pid: child.pid!,
     base,
     urlFor: (docName) => `ws://127.0.0.1:${port}/yjs/${docName}`,
+    ...(meter
+      ? {
+          async startDatabaseCpu() {
+            const stop = await meter.start();
+            return async () => (await stop()).postgresBackendMicros / 1e6;
+          },
+        }
+      : {}),
     async stop() {
       await stopChild(child, 30_000);
-      rmSync(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }

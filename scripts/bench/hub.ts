@@ -1,8 +1,9 @@
-// Collaboration hub benchmark (issue 3): this hub (authorisation + persistence on) against bare
-// @y/websocket-server and @hocuspocus/server, same client harness and scenarios, each server in its own
+// Collaboration hub benchmark (issue 3): this hub (authorisation + persistence on; embedded PGlite, and on
+// Postgres) against bare @y/websocket-server and @hocuspocus/server, same client harness and scenarios, each server in its own
 // child process. `node --import tsx scripts/bench/hub.ts [--scenario NAME]… [--duration S] [--quick]
 // [--servers a,b] [--profile] [--write-doc]` — see docs/BENCHMARKS-HUB.md.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { parseDocName } from '../../hub/collab/doc-names.ts';
 import { summariseProfile, type ProfileSummary, type ProfileWindow } from './hub-profile.ts';
 import { runScenario, type Identities, type Scenario, type ScenarioResult } from './hub-scenario.ts';
-import { BENCH_PASSWORD, processCpuSeconds, startHub, startPeer, type RunningServer, type ServerName } from './hub-servers.ts';
+import { BENCH_PASSWORD, BENCH_POSTGRES_ADMIN_URL, isHub, processCpuSeconds, startHub, startPeer, type RunningServer, type ServerName } from './hub-servers.ts';
+import { solidPng } from '../../test/support/evidence-files.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +44,7 @@ const SATURATION_STEP_S = values.quick ? 2 : Math.max(3, Math.round(durationS / 
 
 const IDLE_PROBE_MS = 3_000;
 const wanted = new Set(values.scenario ?? [...SCENARIOS.map((s) => s.name), 'saturation']);
-const serverNames = (values.servers ?? 'ecourt-hub,y-websocket-server,hocuspocus').split(',') as ServerName[];
+const serverNames = (values.servers ?? 'ecourt-hub,ecourt-hub-pg,y-websocket-server,hocuspocus').split(',') as ServerName[];
 
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -58,22 +60,40 @@ async function hubIdentities(server: RunningServer): Promise<Identities> {
     return (await reply.json()) as { token: string; user: { id: string; role: string; displayName: string } };
   };
   const clerk = await login('clerk1');
-  // The demo hearing's case is a case of the demo court: its court staff may open its documents.
-  const hearings = (await (await fetch(`${server.base}/api/v1/hearings`, { headers: { authorization: `Bearer ${clerk.token}` } })).json()) as {
-    hearings: { transcriptDoc: string }[];
-  };
-  const descriptor = parseDocName(hearings.hearings[0]?.transcriptDoc ?? '');
+  // The demo hearing's case is a case of the demo court: its court staff may open its documents. The hearing
+  // reaches the read model through the case projection, shortly after the seed.
+  let descriptor: ReturnType<typeof parseDocName> = null;
+  for (const deadline = Date.now() + 30_000; !descriptor && Date.now() < deadline; ) {
+    const hearings = (await (await fetch(`${server.base}/api/v1/hearings`, { headers: { authorization: `Bearer ${clerk.token}` } })).json()) as {
+      hearings: { transcriptDoc: string }[];
+    };
+    descriptor = parseDocName(hearings.hearings[0]?.transcriptDoc ?? '');
+    if (!descriptor) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   if (!descriptor) throw new Error('the demo has no hearing to take a case from');
+  const caseId = descriptor.caseId;
   const readers = await Promise.all(['judge1', 'admin1', 'clerk1'].map(login));
   return {
-    caseId: descriptor.caseId,
+    caseId,
+    // Every room is the annotations document of a real evidence file (a tiny PNG) of the case.
+    async newRoomDoc() {
+      const reply = await fetch(`${server.base}/api/v1/cases/${caseId}/evidence?title=${encodeURIComponent('bench')}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'image/png' },
+        body: solidPng(2, 2) as unknown as BodyInit,
+      });
+      if (reply.status !== 201) throw new Error(`evidence upload: HTTP ${reply.status} ${await reply.text()}`);
+      return ((await reply.json()) as { evidence: { annotationsDoc: string } }).evidence.annotationsDoc;
+    },
     writer: { token: clerk.token, author: { userId: clerk.user.id, role: clerk.user.role, displayName: clerk.user.displayName } },
     readerTokens: readers.map((r) => r.token),
   };
 }
 
+const PEER_CASE_ID = '00000000-0000-4000-8000-000000000000';
 const PEER_IDENTITIES: Identities = {
-  caseId: '00000000-0000-4000-8000-000000000000',
+  caseId: PEER_CASE_ID,
+  newRoomDoc: async () => `cases/${PEER_CASE_ID}/evidence/${randomUUID()}/annotations`,
   writer: { token: null, author: { userId: 'writer', role: 'clerk', displayName: 'writer' } },
   readerTokens: [null],
 };
@@ -92,10 +112,12 @@ interface ServerRun {
 }
 
 async function benchServer(name: ServerName): Promise<ServerRun> {
-  const profileDir = values.profile && name === 'ecourt-hub' ? mkdtempSync(join(tmpdir(), 'ecourt-hub-prof-')) : undefined;
+  const profileDir = values.profile && isHub(name) ? mkdtempSync(join(tmpdir(), 'ecourt-hub-prof-')) : undefined;
   const run: ServerRun = { server: name, loadBefore: uptime(), loadAfter: '', results: [], saturation: [] };
   log(`== ${name} (${run.loadBefore})`);
-  const server = name === 'ecourt-hub' ? await startHub({ cpuProfileDir: profileDir }) : await startPeer(name);
+  const server = isHub(name)
+    ? await startHub({ cpuProfileDir: profileDir, ...(name === 'ecourt-hub-pg' ? { postgresAdminUrl: BENCH_POSTGRES_ADMIN_URL } : {}) })
+    : await startPeer(name as 'y-websocket-server' | 'hocuspocus');
   // The profile is summarised over the measured phases only (writing + drain, what CPU-s/1M counts).
   const windows: ProfileWindow[] = [];
   const timed = async (scenario: Scenario) => {
@@ -105,7 +127,7 @@ async function benchServer(name: ServerName): Promise<ServerRun> {
   };
   let who: Identities = PEER_IDENTITIES;
   try {
-    if (name === 'ecourt-hub') who = await hubIdentities(server);
+    if (isHub(name)) who = await hubIdentities(server);
     const idleFrom = processCpuSeconds(server.pid);
     await new Promise((resolve) => setTimeout(resolve, IDLE_PROBE_MS));
     run.idleCpuPercent = ((processCpuSeconds(server.pid) - idleFrom) / (IDLE_PROBE_MS / 1000)) * 100;
@@ -148,10 +170,16 @@ function formatRow(r: ScenarioResult): string {
   return `${r.server} ${r.scenario}: p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms, ${fmt(r.deliveredPerS, 0)} delivered/s, ${fmt(r.cpuSecondsPerMillion)} CPU-s/1M, converged ${r.converged}`;
 }
 
+/** CPU-s per 1M delivered; on Postgres with the database backends' part of it. */
+function cpuCell(r: ScenarioResult): string {
+  if (Number.isNaN(r.databaseCpuSeconds)) return fmt(r.cpuSecondsPerMillion);
+  return `${fmt(r.cpuSecondsPerMillion)} (PG ${fmt((r.databaseCpuSeconds / Math.max(1, r.delivered)) * 1e6)})`;
+}
+
 const HEADER = '| server | scenario | clients | sent/s | p50 ms | p99 ms | delivered/s | delivered / expected | server CPU-s per 1M delivered | server RSS MB | converged | refused / closed |';
 const RULE = '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|';
 function tableRow(r: ScenarioResult): string {
-  return `| ${r.server} | ${r.scenario} | ${r.clients} | ${fmt(r.sentPerS, 0)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.deliveredPerS, 0)} | ${r.delivered}/${r.expected} (${fmt((100 * r.delivered) / Math.max(1, r.expected), 1)}%) | ${fmt(r.cpuSecondsPerMillion)} | ${fmt(r.rssBytes / 2 ** 20, 0)} | ${r.converged ? 'yes' : 'NO'} | ${r.refusals} / ${r.closed} |`;
+  return `| ${r.server} | ${r.scenario} | ${r.clients} | ${fmt(r.sentPerS, 0)} | ${fmt(r.p50Ms)} | ${fmt(r.p99Ms)} | ${fmt(r.deliveredPerS, 0)} | ${r.delivered}/${r.expected} (${fmt((100 * r.delivered) / Math.max(1, r.expected), 1)}%) | ${cpuCell(r)} | ${fmt(r.rssBytes / 2 ** 20, 0)} | ${r.converged ? 'yes' : 'NO'} | ${r.refusals} / ${r.closed} |`;
 }
 
 /** Highest delivered/s among the saturation steps whose p99 stayed ≤ 100 ms. */
@@ -179,20 +207,24 @@ function report(runs: ServerRun[]): string {
     lines.push(`- ${run.server}: ${fmt(saturationThroughput(run), 0)} delivered/s${saturated ? ` (saturated at ${top.writers} × ${top.ratePerWriter} updates/s)` : ' (not saturated at the highest step)'}`);
   }
   // The issue's target, scenario by scenario: CPU per delivered update ≤ half the better peer's, p99 no worse.
-  const hub = runs.find((r) => r.server === 'ecourt-hub');
-  const peers = runs.filter((r) => r.server !== 'ecourt-hub');
-  if (hub && peers.length) {
+  const hubs = runs.filter((r) => isHub(r.server));
+  const peers = runs.filter((r) => !isHub(r.server));
+  if (hubs.length && peers.length) {
     lines.push('', 'Target (issue 3): server CPU per delivered update ≤ ½ of the better peer, p99 no worse than the better peer, saturation throughput ≥ 2× the peers’.', '');
-    lines.push('| scenario | hub CPU-s/1M | better peer CPU-s/1M | ratio (target ≤ 0.5) | hub p99 | best peer p99 |', '|---|---:|---:|---:|---:|---:|');
+    lines.push('| hub | scenario | hub CPU-s/1M | better peer CPU-s/1M | ratio (target ≤ 0.5) | hub p99 | best peer p99 |', '|---|---|---:|---:|---:|---:|---:|');
+  }
+  for (const hub of peers.length ? hubs : []) {
     for (const r of hub.results) {
       const peerResults = peers.map((p) => p.results.find((x) => x.scenario === r.scenario)).filter((x): x is ScenarioResult => x !== undefined);
       if (!peerResults.length) continue;
       const bestCpu = Math.min(...peerResults.map((p) => p.cpuSecondsPerMillion));
       const bestP99 = Math.min(...peerResults.map((p) => p.p99Ms));
-      lines.push(`| ${r.scenario} | ${fmt(r.cpuSecondsPerMillion)} | ${fmt(bestCpu)} | ${fmt(r.cpuSecondsPerMillion / bestCpu, 2)} | ${fmt(r.p99Ms)} | ${fmt(bestP99)} |`);
+      lines.push(`| ${hub.server} | ${r.scenario} | ${fmt(r.cpuSecondsPerMillion)} | ${fmt(bestCpu)} | ${fmt(r.cpuSecondsPerMillion / bestCpu, 2)} | ${fmt(r.p99Ms)} | ${fmt(bestP99)} |`);
     }
+  }
+  for (const hub of peers.length ? hubs : []) {
     const peerSat = Math.max(...peers.map(saturationThroughput).filter(Number.isFinite));
-    lines.push('', `Saturation: hub ${fmt(saturationThroughput(hub), 0)} delivered/s vs best peer ${fmt(peerSat, 0)} (ratio ${fmt(saturationThroughput(hub) / peerSat, 2)}, target ≥ 2).`);
+    lines.push('', `Saturation: ${hub.server} ${fmt(saturationThroughput(hub), 0)} delivered/s vs best peer ${fmt(peerSat, 0)} (ratio ${fmt(saturationThroughput(hub) / peerSat, 2)}, target ≥ 2).`);
   }
   for (const run of runs) {
     if (!run.profile) continue;

@@ -18,7 +18,17 @@ export interface CompactionResult {
   snapshotBytes: number;
 }
 
-export async function compactDocument({ db, docName }: { db: Db; docName: string }): Promise<CompactionResult> {
+export interface CompactDocumentOptions {
+  db: Db;
+  docName: string;
+  /**
+   * Fold at most this many updates (the oldest after the snapshot); the rest stay for the next call. Merging
+   * thousands of updates blocks the event loop for 100 ms and more, so the hub folds in steps (collab-store.ts).
+   */
+  maxUpdates?: number;
+}
+
+export async function compactDocument({ db, docName, maxUpdates }: CompactDocumentOptions): Promise<CompactionResult> {
   return db.transaction(async (tx) => {
     // The lock keeps a second compactor (another node that took the document over) out until we commit.
     const [snapshot] = rowsOf<{ state: Uint8Array; through_seq: string }>(
@@ -29,7 +39,8 @@ export async function compactDocument({ db, docName }: { db: Db; docName: string
       .select({ seq: collabUpdates.seq, update: collabUpdates.update })
       .from(collabUpdates)
       .where(and(eq(collabUpdates.docName, docName), gt(collabUpdates.seq, fromSeq), isNotNull(collabUpdates.update)))
-      .orderBy(asc(collabUpdates.seq));
+      .orderBy(asc(collabUpdates.seq))
+      .limit(maxUpdates ?? Number.MAX_SAFE_INTEGER);
     if (tail.length === 0) {
       return { docName, throughSeq: fromSeq, folded: 0, snapshotBytes: snapshot ? snapshot.state.byteLength : 0 };
     }

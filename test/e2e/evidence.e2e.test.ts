@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromiumSkipReason as skipReason, DEMO_PASSWORD, hasChromium, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
 import { minimalPdf, solidPng } from '../support/evidence-files.ts';
+import { logInDemo } from '../support/demo-platform.ts';
 
 describe.skipIf(!hasChromium)(`evidence viewer in headless Chromium${skipReason}`, () => {
   let portal: PortalBrowser;
@@ -167,14 +168,7 @@ describe.skipIf(!hasChromium)(`evidence viewer in headless Chromium${skipReason}
   }, 60_000);
 
   it('works embedded in a page of another origin with only hub, token and evidence attributes', async () => {
-    const login = async (username: string) => {
-      const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-      });
-      return ((await response.json()) as { token: string }).token;
-    };
+    const login = async (username: string) => (await logInDemo(baseUrl, username)).token;
     const token = await login('lawyer1');
     const hearings = (await (await fetch(`${baseUrl}/api/v1/hearings`, { headers: { authorization: `Bearer ${token}` } })).json()) as { hearings: { caseId: string }[] };
     const caseId = hearings.hearings[0]!.caseId;

@@ -13,6 +13,7 @@ import { annotationsDocName, judgeNotesDocName, parseDocName } from '../../hub/c
 import { addAnnotation } from '../../hub/collab/annotation-model.ts';
 import { randomUUID } from 'node:crypto';
 import { MemoryDocPersistence } from '../support/collab-memory-persistence.ts';
+import { solidPng } from '../support/evidence-files.ts';
 
 interface RawClient {
   readonly readyState: number;
@@ -73,6 +74,18 @@ function provider(username: string, docName = transcriptDoc): { doc: Y.Doc; prov
   });
   providers.push(connection);
   return { doc, provider: connection };
+}
+
+/** Uploads a tiny PNG as evidence of the case (annotations documents exist only on real evidence files). */
+async function uploadEvidence(caseId: string, username = 'clerk1'): Promise<string> {
+  const response = await fetch(`${hub.url}/api/v1/cases/${caseId}/evidence?title=${encodeURIComponent('现场照片')}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens[username]}`, 'content-type': 'image/png' },
+    body: solidPng(2, 2) as unknown as BodyInit,
+  });
+  const body = (await response.json()) as { evidence: { id: string } };
+  expect(response.status).toBe(201);
+  return body.evidence.id;
 }
 
 /** A raw socket, to see close codes (WebsocketProvider would just reconnect). */
@@ -217,9 +230,29 @@ describe('/yjs collaborative endpoint', () => {
     for (const other of others) expect(other.ws.readyState).toBe(1);
   });
 
+  it('admits annotations only of an evidence file of that case: a made-up or another case’s evidence id closes with 4404', async () => {
+    const caseId = parseDocName(transcriptDoc)!.caseId;
+    const cases = (await (await fetch(`${hub.url}/api/v1/cases`, { headers: { authorization: `Bearer ${tokens.judge1}` } })).json()) as { cases: { id: string }[] };
+    const otherCaseId = cases.cases.map((c) => c.id).find((id) => id !== caseId)!;
+    expect(otherCaseId).toBeDefined();
+    const own = await uploadEvidence(caseId);
+    const foreign = await uploadEvidence(otherCaseId);
+    const open = (docName: string) => raw(`/yjs/${docName}?token=${encodeURIComponent(tokens.judge1!)}`);
+
+    for (const docName of [annotationsDocName(caseId, randomUUID()), annotationsDocName(caseId, foreign)]) {
+      const refused = await open(docName);
+      expect(await refused.closed).toEqual({ code: 4404, reason: 'unknown document' });
+    }
+    // The same judge on the evidence's own case: admitted and synced.
+    const judge = provider('judge1', annotationsDocName(caseId, own));
+    await waitFor(() => judge.provider.synced, 'the judge’s sync on real evidence');
+    const other = provider('judge1', annotationsDocName(otherCaseId, foreign));
+    await waitFor(() => other.provider.synced, 'the judge’s sync on the other case’s evidence');
+  });
+
   it('closes a client that stops reading with 4008 instead of letting uWS drop updates', async () => {
     const caseId = parseDocName(transcriptDoc)!.caseId;
-    const docName = annotationsDocName(caseId, randomUUID());
+    const docName = annotationsDocName(caseId, await uploadEvidence(caseId));
     const slow = await raw(`/yjs/${docName}?token=${encodeURIComponent(tokens.party1!)}`);
     slow.ws._socket.pause();
     const judge = provider('judge1', docName);

@@ -11,6 +11,7 @@ import { parseConfig } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
 import { appendSegment, renderTranscriptText, segmentsOf } from '../../hub/collab/transcript-model.ts';
+import { logInDemo } from '../support/demo-platform.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws');
 const PASSWORD = 'demo-password-1';
@@ -34,15 +35,7 @@ async function start(): Promise<{ platform: RunningPlatform; base: string }> {
   return { platform, base: platform.hub!.url };
 }
 
-async function login(base: string, username: string): Promise<string> {
-  const reply = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(reply.status).toBe(200);
-  return ((await reply.json()) as { token: string }).token;
-}
+const login = async (base: string, username: string): Promise<string> => (await logInDemo(base, username, PASSWORD)).token;
 
 async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { createCollabStore, type CollabStore } from '../../storage/collab/collab-store.ts';
+import { compactDocument } from '../../storage/collab/compact-document.ts';
 import { GroupCommitKeyFailedError } from '../../storage/collab/group-commit.ts';
 import { InvalidCollabUpdateError, type PersistedUpdateOrigin } from '../../storage/collab/update-origin.ts';
 import { openDatabase, type Database } from '../../storage/database.ts';
@@ -181,6 +182,53 @@ function collabStorageContract(open: () => Promise<OpenedTestDatabase>) {
     } finally {
       await compacting.close();
     }
+  });
+
+  it('with an idle time, compacts a due document only once it fell idle, or at the ceiling while it is busy', async () => {
+    const idle = createCollabStore({ db: database.db, compactEvery: 5, compactIdleMs: 150, compactCeiling: 15 });
+    try {
+      const name = transcriptName(newId(), newId());
+      const t = transcriptDoc();
+      const judge = newId();
+      const throughSeq = async () =>
+        Number(rowsOf<{ through_seq: string }>(await database.db.execute(sql`select through_seq::text from collab_snapshots where doc_name = ${name}`))[0]?.through_seq ?? 0);
+      for (let i = 0; i < 8; i++) t.addSegment(`段落 ${i}`, 'judge');
+      for (const update of t.updates.slice(0, 8)) await idle.append(name, update, session(judge));
+      // Due (8 ≥ 5) but still being written: not compacted yet.
+      expect(idle.stats()).toMatchObject({ compactions: 0, compactionsDue: 1 });
+      expect(await throughSeq()).toBe(0);
+      // Idle for compactIdleMs: folded, content unchanged.
+      await expect.poll(() => idle.stats().compactions, { timeout: 3000 }).toBe(1);
+      expect(await throughSeq()).toBe(8);
+      expect(contentOf(await idle.load(name))).toEqual({ segments: t.segments.toJSON(), confirmations: {} });
+
+      // Written without pause past the ceiling (15 after the snapshot): compacted while busy, without waiting for idle.
+      for (let i = 0; i < 16; i++) t.addSegment(`忙 ${i}`, 'judge');
+      for (const update of t.updates.slice(8)) await idle.append(name, update, session(judge));
+      await expect.poll(() => idle.stats().compactions, { timeout: 1000, interval: 10 }).toBe(2);
+      expect(await throughSeq()).toBeGreaterThanOrEqual(8 + 15);
+      expect(contentOf(await idle.load(name))).toEqual({ segments: t.segments.toJSON(), confirmations: {} });
+    } finally {
+      await idle.close();
+    }
+    // close() stops the idle timers: nothing is left to fire after shutdown.
+    expect(idle.stats().compactionsDue).toBe(0);
+  });
+
+  it('folds in steps of at most maxUpdates, each step leaving a loadable document', async () => {
+    const name = transcriptName(newId(), newId());
+    const t = transcriptDoc();
+    const judge = newId();
+    for (let i = 0; i < 12; i++) t.addSegment(`分步 ${i}`, 'judge');
+    await Promise.all(t.updates.map((update) => store.append(name, update, session(judge))));
+    const steps: number[] = [];
+    for (;;) {
+      const result = await compactDocument({ db: database.db, docName: name, maxUpdates: 5 });
+      if (result.folded === 0) break;
+      steps.push(result.throughSeq);
+      expect(contentOf(await store.load(name))).toEqual({ segments: t.segments.toJSON(), confirmations: {} });
+    }
+    expect(steps).toEqual([5, 10, 12]);
   });
 
   it('saves, lists and gets versions, each save with its audit row', async () => {

@@ -14,6 +14,17 @@ export interface DemoLogin {
   user: { id: string; username: string; displayName: string; role: string; courtId: string | null };
 }
 
+/** Logs a demo account in over the HTTP API, as a browser would: the token for API calls and /yjs sockets. */
+export async function logInDemo(base: string, username: string, password = DEMO_PASSWORD): Promise<DemoLogin> {
+  const response = await fetch(`${base.replace(/\/+$/, '')}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`demo login of ${username} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as DemoLogin;
+}
+
 export interface DemoPlatform {
   platform: RunningPlatform;
   /** http://127.0.0.1:<port>, no trailing slash. */
@@ -49,15 +60,7 @@ export async function startDemoPlatform(options: {
     platform,
     base,
     dataDir,
-    async logIn(username) {
-      const response = await fetch(`${base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-      });
-      if (response.status !== 200) throw new Error(`demo login of ${username} answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as DemoLogin;
-    },
+    logIn: (username) => logInDemo(base, username),
     async stop() {
       await platform.stop();
       rmSync(dataDir, { recursive: true, force: true });
