@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   EVIDENCE_CONTENT_MISMATCH: { http: 422, ws: 4422 },
   /** A stored file's content is missing from the blob store (a server-side fault, reported with its own code). */
   BLOB_MISSING: { http: 500, ws: 4500 },
+  /** A bounded queue of server work is full (e.g. uploaded PDFs being checked): try again shortly. */
+  SERVICE_BUSY: { http: 503, ws: 4503 },
   INTERNAL: { http: 500, ws: 4500 },
 } as const satisfies Record<string, { http: number; ws: number }>;
 

@@ -88,7 +88,7 @@ export const uploadEvidenceRoute = defineRoute({
   rawBody: { mediaTypes: EVIDENCE_MEDIA_TYPES, limitBytes: (config) => config.ECOURT_MAX_EVIDENCE_BYTES },
   response: z.object({ evidence: evidenceFileSchema }),
   successStatus: 201,
-  errors: ['EVIDENCE_CONTENT_MISMATCH', 'NOT_FOUND'],
+  errors: ['EVIDENCE_CONTENT_MISMATCH', 'NOT_FOUND', 'SERVICE_BUSY'],
   async handle({ session, params, query, body, services }) {
     const caller = session as Session;
     const mimeType = body.mediaType as EvidenceMediaType;

@@ -2,6 +2,7 @@
 // and reads a PDF's page count, so a renamed executable or a broken file never becomes evidence.
 import { AppError } from '../../platform/errors.ts';
 import type { EvidenceMediaType } from './evidence.ts';
+import { PdfPageCounter, PdfUnreadableError } from './pdf-page-counter.ts';
 
 export class EvidenceContentMismatchError extends AppError {
   constructor(mediaType: EvidenceMediaType, reason: 'signature' | 'unreadable', options?: { cause?: unknown }) {
@@ -26,27 +27,22 @@ export function hasSignatureOf(bytes: Uint8Array, mediaType: EvidenceMediaType):
   return bytes.length > signature.length && signature.every((byte, index) => bytes[index] === byte);
 }
 
-/** pdf.js parses the file (cross-reference table, catalogue, page tree) exactly as the viewer will. */
-async function pdfPageCount(bytes: Uint8Array): Promise<number> {
-  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-  const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, disableFontFace: true, stopAtErrors: true, verbosity: VerbosityLevel.ERRORS });
-  try {
-    const document = await task.promise;
-    return document.numPages;
-  } finally {
-    await task.destroy();
-  }
-}
+/** One checker per process: PDFs are parsed in its worker thread, one at a time. */
+const sharedPageCounter = new PdfPageCounter();
 
 /** Resolves the page count (PDF) or null (images); throws EvidenceContentMismatchError otherwise. */
-export async function inspectEvidenceFile(bytes: Uint8Array, mediaType: EvidenceMediaType): Promise<{ pageCount: number | null }> {
+export async function inspectEvidenceFile(
+  bytes: Uint8Array,
+  mediaType: EvidenceMediaType,
+  pages: PdfPageCounter = sharedPageCounter,
+): Promise<{ pageCount: number | null }> {
   if (!hasSignatureOf(bytes, mediaType)) throw new EvidenceContentMismatchError(mediaType, 'signature');
   if (mediaType !== 'application/pdf') return { pageCount: null };
   let pageCount: number;
   try {
-    pageCount = await pdfPageCount(bytes);
+    pageCount = await pages.count(bytes);
   } catch (error) {
+    if (!(error instanceof PdfUnreadableError)) throw error;
     throw new EvidenceContentMismatchError(mediaType, 'unreadable', { cause: error });
   }
   if (!Number.isInteger(pageCount) || pageCount < 1) throw new EvidenceContentMismatchError(mediaType, 'unreadable');

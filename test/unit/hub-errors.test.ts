@@ -38,6 +38,7 @@ describe('error mapping table', () => {
     PROTOCOL_ERROR: 400,
     EVIDENCE_CONTENT_MISMATCH: 422,
     BLOB_MISSING: 500,
+    SERVICE_BUSY: 503,
     INTERNAL: 500,
   };
 
