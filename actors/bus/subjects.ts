@@ -41,6 +41,11 @@ export const subjects = {
    */
   inspectionBatch: (kind: string) => `inspect.${token(kind, 'kind')}`,
   allInspection: () => 'inspect.>',
+  /**
+   * Live notices about a case that are not actor events (e.g. an evidence file was added), for the
+   * hub's /rt fan-out on every hub node. Fire-and-forget: a client that misses one refetches on resync.
+   */
+  caseNotice: () => 'notice.case',
 } as const;
 
 /** Name of the JetStream stream holding domain events, and of the KV buckets for leases. */

@@ -2,6 +2,7 @@
 // list with each file's annotations document, the file's details, and its bytes. Members only:
 // litigants of the case and staff of its court; anyone else gets 404 as for a missing file.
 import { z } from 'zod';
+import { subjects } from '../../actors/bus/subjects.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { isCaseMember } from '../../storage/cases/is-case-member.ts';
 import { BlobMissingError } from '../../storage/blobs/blob-store.ts';
@@ -15,6 +16,7 @@ import type { Session } from '../auth/session-token.ts';
 import { annotationsDocName } from '../collab/doc-names.ts';
 import { fillPath, paths } from '../http/paths.ts';
 import { defineRoute, RawReply, rawBodySchema, rawReplySchema } from '../http/route.ts';
+import type { CaseNotice } from '../realtime/protocol.ts';
 import type { HubServices } from '../services.ts';
 
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant');
@@ -103,6 +105,9 @@ export const uploadEvidenceRoute = defineRoute({
       pageCount,
       actor: { userId: caller.userId, role: caller.role },
     });
+    // Everyone on the case page (on any hub node) refetches the list: uploads are not actor events.
+    const notice: CaseNotice = { caseId: file.caseId, type: 'evidence.added', evidenceId: file.id, at: file.createdAt.toISOString() };
+    services.bus.publish(subjects.caseNotice(), notice);
     return { evidence: toListing(file) };
   },
 });

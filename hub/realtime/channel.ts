@@ -9,7 +9,7 @@ import type { ErrorCode } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { courtEventReaches, mayFollowCourt } from '../auth/access.ts';
 import { verifySessionToken, type Session } from '../auth/session-token.ts';
-import { CLOSE_CODES, clientMessage, domainEventSchema, type ServerMessage } from './protocol.ts';
+import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, type ServerMessage } from './protocol.ts';
 
 /** What the channel needs of a socket; the uWS adapter provides it. */
 export interface RealtimeSocket {
@@ -51,7 +51,7 @@ export class RealtimeChannel {
   private readonly connections = new Map<RealtimeSocket, Connection>();
   private readonly byCase = new Map<string, Set<Connection>>();
   private readonly byCourt = new Map<string, Set<Connection>>();
-  private subscription: BusSubscription | null = null;
+  private subscriptions: BusSubscription[] = [];
   private readonly authTimeoutMs: number;
   private readonly slowConsumerBytes: number;
   private readonly maxProtocolErrors: number;
@@ -64,10 +64,16 @@ export class RealtimeChannel {
     this.maxCaseSubscriptions = options.maxCaseSubscriptions ?? 500;
   }
 
-  /** Subscribes once to every case event on the bus: one message per group commit, holding its events. */
+  /**
+   * Subscribes once to every case event on the bus (one message per group commit, holding its events)
+   * and to the case notices that are not actor events (evidence added).
+   */
   start(): void {
-    if (this.subscription) return;
-    this.subscription = this.options.bus.subscribe(subjects.actorEventBatch('case'), (payload) => this.fanOutBatch(payload));
+    if (this.subscriptions.length > 0) return;
+    this.subscriptions = [
+      this.options.bus.subscribe(subjects.actorEventBatch('case'), (payload) => this.fanOutBatch(payload)),
+      this.options.bus.subscribe(subjects.caseNotice(), (payload) => this.fanOutNotice(payload)),
+    ];
   }
 
   get connectionCount(): number {
@@ -171,8 +177,7 @@ export class RealtimeChannel {
 
   /** Stops following the bus and closes every socket (clients reconnect elsewhere). */
   stop(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = null;
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     for (const connection of [...this.connections.values()]) this.closeWith(connection, CLOSE_CODES.goingAway, 'server stopping');
     for (const socket of [...this.connections.keys()]) this.handleClose(socket);
   }
@@ -268,6 +273,19 @@ export class RealtimeChannel {
     if (targets.size === 0) return;
     const text = JSON.stringify({ v: 1, type: 'case.event', event } satisfies ServerMessage);
     for (const connection of targets) this.sendText(connection, text);
+  }
+
+  /** A case notice goes to the sockets following that case (they have passed its membership check). */
+  private fanOutNotice(payload: unknown): void {
+    const parsed = caseNoticeSchema.safeParse(payload);
+    if (!parsed.success) {
+      this.options.logger.warn('ignoring malformed case notice from the bus', { issues: parsed.error.issues.length });
+      return;
+    }
+    const targets = this.byCase.get(parsed.data.caseId);
+    if (!targets || targets.size === 0) return;
+    const text = JSON.stringify({ v: 1, type: 'case.notice', notice: parsed.data } satisfies ServerMessage);
+    for (const connection of [...targets]) this.sendText(connection, text);
   }
 
   private protocolError(connection: Connection, message: string): void {

@@ -30,6 +30,7 @@ export type ServerMessage =
   | ({ v: 1; type: 'subscribed' } & SubscriptionTarget)
   | ({ v: 1; type: 'unsubscribed' } & SubscriptionTarget)
   | { v: 1; type: 'case.event'; event: DomainEvent }
+  | { v: 1; type: 'case.notice'; notice: CaseNotice }
   | { v: 1; type: 'error'; code: ErrorCode; message: string }
   | { v: 1; type: 'pong' };
 
@@ -55,3 +56,12 @@ export const domainEventSchema = z.object({
   at: z.string(),
   summary: z.record(z.string(), z.unknown()),
 });
+
+/** A notice about a case that is not an actor event (what changed, for the clients to refetch). */
+export const caseNoticeSchema = z.object({
+  caseId: z.uuid(),
+  type: z.literal('evidence.added'),
+  evidenceId: z.uuid(),
+  at: z.string(),
+});
+export type CaseNotice = z.infer<typeof caseNoticeSchema>;

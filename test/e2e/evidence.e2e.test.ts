@@ -60,6 +60,12 @@ describe.skipIf(!hasChromium)(`evidence viewer in headless Chromium${skipReason}
     await portal.logIn(party, 'party1');
     const caseId = await demoCaseId(party);
 
+    // The judge has the case page open: the party's upload appears there live.
+    const judge = await openPage(portal);
+    await portal.logIn(judge, 'judge1');
+    await judge.goto(`${baseUrl}/#/cases/${caseId}`);
+    await judge.getByTestId('evidence-empty').waitFor();
+
     // Upload on the case page.
     await party.goto(`${baseUrl}/#/cases/${caseId}`);
     await party.getByTestId('evidence-empty').waitFor();
@@ -72,13 +78,12 @@ describe.skipIf(!hasChromium)(`evidence viewer in headless Chromium${skipReason}
     expect(await row.textContent()).toContain('买卖合同');
     expect(await row.textContent()).toContain('2 页');
     const evidenceId = (await row.getAttribute('data-evidence-id'))!;
+    await judge.locator(`[data-testid="evidence-row"][data-evidence-id="${evidenceId}"]`).waitFor();
 
     // The party opens it from the list; the judge by its address.
     await party.locator(`[data-testid="evidence-open"][data-evidence-id="${evidenceId}"]`).click();
     await party.waitForURL(new RegExp(`#/cases/${caseId}/evidence/${evidenceId}$`));
     const partyViewer = await openViewer(party, caseId, evidenceId);
-    const judge = await openPage(portal);
-    await portal.logIn(judge, 'judge1');
     const judgeViewer = await openViewer(judge, caseId, evidenceId);
     expect(await partyViewer.getAttribute('data-can-draw')).toBe('true');
     expect(await judgeViewer.getAttribute('data-can-draw')).toBe('true');

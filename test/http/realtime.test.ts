@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { solidPng } from '../support/evidence-files.ts';
 
 // Node 20's global WebSocket is experimental; `ws` ships with the uWS package (no type package: the few
 // members used are declared here).
@@ -117,6 +118,22 @@ describe('/rt realtime channel', () => {
 
     send(clerk.ws, { v: 1, type: 'ping' });
     expect(await clerk.next('pong')).toEqual({ v: 1, type: 'pong' });
+  });
+
+  it('tells the sockets following a case that an evidence file was added (uploads are not actor events)', async () => {
+    const caseId = await fileCase(tokens.party1!);
+    const clerk = await connect(`?token=${encodeURIComponent(tokens.clerk1!)}`);
+    await clerk.next('ready');
+    send(clerk.ws, { v: 1, type: 'subscribe', caseId });
+    await clerk.next('subscribed');
+    const uploaded = await fetch(`${base}/api/v1/cases/${caseId}/evidence?title=${encodeURIComponent('借条')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.party1!}`, 'content-type': 'image/png' },
+      body: new Uint8Array(solidPng(2, 2)),
+    });
+    expect(uploaded.status).toBe(201);
+    const { evidence } = (await uploaded.json()) as { evidence: { id: string } };
+    expect((await clerk.next('case.notice')).notice).toMatchObject({ caseId, type: 'evidence.added', evidenceId: evidence.id });
   });
 
   it('authenticates with a first auth message and follows the whole court as staff', async () => {

@@ -152,6 +152,29 @@ describe('realtime channel', () => {
     expect(clerkA.of('case.event')).toHaveLength(2);
   });
 
+  it('sends a case notice (evidence added) only to the sockets following that case; malformed notices are ignored', async () => {
+    const caseId = randomUUID();
+    const partyId = randomUUID();
+    const { bus, channel } = setup({ [caseId]: [partyId] });
+    const party = new FakeSocket();
+    const otherCase = new FakeSocket();
+    const courtFollower = new FakeSocket();
+    channel.handleOpen(party, token('party', null, partyId));
+    channel.handleOpen(otherCase, token('clerk', courtA));
+    channel.handleOpen(courtFollower, token('clerk', courtA));
+    channel.handleMessage(party, JSON.stringify({ v: 1, type: 'subscribe', caseId }));
+    channel.handleMessage(courtFollower, JSON.stringify({ v: 1, type: 'subscribe', scope: 'court' }));
+    await flush();
+    const notice = { caseId, type: 'evidence.added', evidenceId: randomUUID(), at: new Date().toISOString() };
+    bus.publish(subjects.caseNotice(), notice);
+    bus.publish(subjects.caseNotice(), { caseId, type: 'evidence.deleted' });
+    bus.publish(subjects.caseNotice(), 'nonsense');
+    await flush();
+    expect(party.of('case.notice')).toEqual([{ v: 1, type: 'case.notice', notice }]);
+    expect(otherCase.of('case.notice')).toHaveLength(0);
+    expect(courtFollower.of('case.notice')).toHaveLength(0);
+  });
+
   it('closes a hopeless slow consumer with 4008 instead of dropping events silently', async () => {
     const caseId = randomUUID();
     const { bus, channel } = setup();

@@ -3,6 +3,9 @@
 // and listeners hear "resync" then, because events may have been missed while offline.
 
 import type { DomainEvent } from '../../actors/runtime/types.ts';
+import type { CaseNotice } from '../../hub/realtime/protocol.ts';
+
+export type { CaseNotice };
 
 /** A case's domain event as the hub forwards it. */
 export type CaseEvent = DomainEvent;
@@ -11,6 +14,7 @@ export type RealtimeSubscription = { caseId: string } | { scope: 'court' };
 
 export type RealtimeMessage =
   | { type: 'case.event'; event: CaseEvent }
+  | { type: 'case.notice'; notice: CaseNotice }
   | { type: 'resync' }
   | { type: 'error'; code: string; message: string };
 
@@ -138,7 +142,7 @@ export class RealtimeClient {
   }
 
   private handle(data: string): void {
-    let message: { type?: string; event?: CaseEvent; code?: string; message?: string };
+    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string };
     try {
       message = JSON.parse(data) as typeof message;
     } catch {
@@ -158,6 +162,9 @@ export class RealtimeClient {
       }
       case 'case.event':
         if (message.event) this.emit({ type: 'case.event', event: message.event });
+        break;
+      case 'case.notice':
+        if (message.notice) this.emit({ type: 'case.notice', notice: message.notice });
         break;
       case 'error':
         this.emit({ type: 'error', code: message.code ?? 'INTERNAL', message: message.message ?? '' });

@@ -10,6 +10,7 @@ import { errorText, formatDate, formatDateTime, newUuid } from '../format.ts';
 import { causeName, commandKey, isMessageKey, stateKey, PROCESS_STEPS, stepKey } from '../i18n.ts';
 import type { CaseDetail } from '../types.ts';
 import type { CaseCommandType, CaseState } from '../../../actors/case/case.protocol.ts';
+import type { EcourtEvidenceList } from './evidence-list.ts';
 
 /** How far along the 立案 → 结案 line each state is; off-line endings keep the step they left at. */
 const STEP_OF_STATE: Record<CaseState, number> = {
@@ -136,10 +137,16 @@ export class EcourtCasePage extends LitElement {
       client.subscribe({ caseId }),
       client.onMessage((message) => {
         if (message.type === 'resync' || (message.type === 'case.event' && message.event.id === caseId)) void this.reload();
+        // A file someone else added: only the evidence list needs fetching again.
+        if (message.type === 'resync' || (message.type === 'case.notice' && message.notice.caseId === caseId)) void this.evidenceList()?.reload();
       }),
     ];
     this.live = { client, release, key, undo };
     void this.reload();
+  }
+
+  private evidenceList(): EcourtEvidenceList | null {
+    return this.renderRoot.querySelector<EcourtEvidenceList>('ecourt-evidence-list');
   }
 
   private stopLive(): void {
