@@ -1,7 +1,9 @@
 // Hands out case numbers to accepting case actors. A court's sequence is one hot database row,
 // so many concurrent draws would each hold a pooled connection waiting for its lock (starving
 // the journal's commits). Here each court has at most one reservation in flight, and everyone
-// who asked meanwhile is served by the next one.
+// who asked meanwhile is served by the next one. A reservation leaves at the end of the turn it
+// was first asked for, so a burst (e.g. the ACCEPTs of one command batch) shares ONE round trip
+// instead of the first going alone and the rest waiting behind it for a second one.
 
 /** Reserves `count` consecutive case numbers of a court (in order). */
 export type ReserveCaseNumbers = (courtId: string, at: Date, count: number) => Promise<string[]>;
@@ -27,7 +29,6 @@ export function createCaseNumberDispenser(options: { reserve: ReserveCaseNumbers
   const busy = new Set<string>();
 
   const pump = async (courtId: string): Promise<void> => {
-    busy.add(courtId);
     try {
       for (let queue = queues.get(courtId); queue && queue.length > 0; queue = queues.get(courtId)) {
         const batch = queue.splice(0, maxBatch);
@@ -55,6 +56,9 @@ export function createCaseNumberDispenser(options: { reserve: ReserveCaseNumbers
       const queue = queues.get(courtId);
       if (queue) queue.push({ at, resolve, reject });
       else queues.set(courtId, [{ at, resolve, reject }]);
-      if (!busy.has(courtId)) void pump(courtId);
+      if (!busy.has(courtId)) {
+        busy.add(courtId);
+        queueMicrotask(() => void pump(courtId));
+      }
     });
 }

@@ -25,10 +25,18 @@ describe('case number dispenser', () => {
     expect(new Set(numbers).size).toBe(50);
     expect(numbers.map((n) => Number(n.split('-')[1])).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     expect(maxInFlight).toBe(1);
-    expect(calls).toEqual([{ courtId: 'A', count: 1 }, { courtId: 'A', count: 49 }]);
+    // The requests of one turn share one reservation.
+    expect(calls).toEqual([{ courtId: 'A', count: 50 }]);
+    // Requests made while a reservation is in flight wait for it, then share the next one.
+    const first = draw('A', AT);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const later = await Promise.all([first, draw('A', AT), draw('A', AT)]);
+    expect(later).toEqual(['A-51', 'A-52', 'A-53']);
+    expect(maxInFlight).toBe(1);
+    expect(calls.slice(1)).toEqual([{ courtId: 'A', count: 1 }, { courtId: 'A', count: 2 }]);
     // Courts do not wait for each other.
     const [a, b] = await Promise.all([draw('A', AT), draw('B', AT)]);
-    expect([a, b]).toEqual(['A-51', 'B-1']);
+    expect([a, b]).toEqual(['A-54', 'B-1']);
   });
 
   it('a failed reservation fails its batch only; a short one refuses the rest', async () => {
@@ -41,10 +49,10 @@ describe('case number dispenser', () => {
       },
     });
     await expect(draw('A', AT)).rejects.toThrow('database down');
-    // The first request starts a reservation of 1; the next two wait and share a reservation of 2 that yields 1.
+    // The three requests share one reservation of 3 that yields 2: the last one is refused.
     const [x, y, z] = await Promise.allSettled([draw('A', AT), draw('A', AT), draw('A', AT)]);
     expect(x).toEqual({ status: 'fulfilled', value: 'n2-0' });
-    expect(y).toEqual({ status: 'fulfilled', value: 'n3-0' });
+    expect(y).toEqual({ status: 'fulfilled', value: 'n2-1' });
     expect(z.status).toBe('rejected');
     expect((z as PromiseRejectedResult).reason).toBeInstanceOf(CaseNumberReservationError);
   });
