@@ -32,6 +32,7 @@ import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { migrateDatabase } from '../../storage/migrate.ts';
 import { caseLifeCommands, createCourtFixture, type CourtFixture } from './case-flow.ts';
 import { createCpuMeter, type OtherProcessesCpu } from './process-cpu.ts';
+import { createScratchDatabase } from '../../storage/scratch-database.ts';
 
 /** Shards of the case kind (--shards; 64 as in production). Fewer shards = bigger command batches per request. */
 let SHARDS = 64;
@@ -84,28 +85,6 @@ interface PhaseResult {
 
 const percentile = (sorted: Float64Array, p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
 
-/** A fresh database on the server, dropped at the end (the bench never touches existing data). */
-async function createBenchDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = `ecourt_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  admin.on('error', (error) => console.error('bench admin connection:', error.message));
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      client.on('error', (error) => console.error('bench admin connection:', error.message));
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
 
 /**
  * Sends the first `commandsPerActor` steps of each actor's life, step by step across all actors
@@ -411,7 +390,7 @@ async function main(): Promise<void> {
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const natsUrl = process.env.BENCH_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-  const bench = await createBenchDatabase(adminUrl);
+  const bench = await createScratchDatabase(adminUrl, 'ecourt_bench');
   const database = await openDatabase({ databaseUrl: bench.url });
   const namespace = `bench${randomBytes(3).toString('hex')}`;
   const results: Result[] = [];

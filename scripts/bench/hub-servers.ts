@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createCpuMeter, processCpuMicros } from './process-cpu.ts';
 import type { Framing } from './hub-client.ts';
+import { createScratchDatabase } from '../../storage/scratch-database.ts';
 
 export type ServerName = 'ecourt-hub' | 'ecourt-hub-pg' | 'y-websocket-server' | 'hocuspocus';
 export const isHub = (name: string): boolean => name === 'ecourt-hub' || name === 'ecourt-hub-pg';
@@ -98,24 +98,6 @@ export interface HubOptions {
   postgresAdminUrl?: string;
 }
 
-/** A fresh database on the server, dropped at the end (the bench never touches existing data). */
-async function createBenchDatabase(adminUrl: string): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = `ecourt_hub_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    client.on('error', (error) => console.error('bench admin connection:', error.message));
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
 
 /**
  * This hub: the whole platform (authorisation, persistence), demo data seeded. Embedded PGlite by default;
@@ -127,7 +109,7 @@ export async function startHub(options: HubOptions = {}): Promise<RunningServer>
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ECOURT_DATA_DIR: dataDir, ECOURT_DEMO_PASSWORD: BENCH_PASSWORD, ECOURT_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.NATS_URL;
-  const database = options.postgresAdminUrl ? await createBenchDatabase(options.postgresAdminUrl) : undefined;
+  const database = options.postgresAdminUrl ? await createScratchDatabase(options.postgresAdminUrl, 'ecourt_hub_bench') : undefined;
   const meter = database ? await createCpuMeter(options.postgresAdminUrl!, database.name) : undefined;
   if (database) {
     // Not embedded: the node needs shared secrets, and seeds the demo court only when told to.

@@ -2,7 +2,7 @@
 // elsewhere the suite is skipped and the reason is in the suite's name.
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase, type ScratchDatabase } from '../../storage/scratch-database.ts';
 
 export const inCI = process.env.CI === 'true' || process.env.CI === '1';
 export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -37,25 +37,9 @@ async function probe(name: string, url: string): Promise<ServiceProbe> {
 export const probePostgres = () => probe('PostgreSQL', POSTGRES_ADMIN_URL);
 export const probeNats = () => probe('NATS', NATS_TEST_URL);
 
+
 /** Creates a fresh, empty Postgres database for one test file; returns its URL and a dropper. */
-export async function createTestDatabase(prefix = 'ecourt_t'): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export const createTestDatabase = (prefix = 'ecourt_t'): Promise<ScratchDatabase> => createScratchDatabase(POSTGRES_ADMIN_URL, prefix);
 
 /** A unique prefix so parallel test files don't share NATS streams, buckets or subjects. */
 export const uniqueNamespace = (prefix = 't') => `${prefix}${randomBytes(4).toString('hex')}`;
