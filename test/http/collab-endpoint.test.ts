@@ -5,9 +5,8 @@ import { createRequire } from 'node:module';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { RunningPlatform } from '../../platform/node.ts';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
-import { startHub, type RunningHub } from '../../hub/server.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import { startDemoPlatform, startHubBeside, type DemoPlatform } from '../support/demo-platform.ts';
+import type { RunningHub } from '../../hub/server.ts';
 import { appendSegment, segmentsArray, segmentsOf, confirmSegment, confirmationsOf } from '../../hub/collab/transcript-model.ts';
 import { annotationsDocName, judgeNotesDocName, parseDocName } from '../../hub/collab/doc-names.ts';
 import { addAnnotation } from '../../hub/collab/annotation-model.ts';
@@ -41,17 +40,7 @@ const providers: WebsocketProvider[] = [];
 const raws: RawClient[] = [];
 
 async function startCollabHub(): Promise<RunningHub> {
-  return startHub({
-    config: platform.config,
-    logger: silentLogger,
-    database: platform.database,
-    bus: platform.bus,
-    actors: platform.actors,
-    cipher: platform.cipher,
-    sessionSecret: platform.secrets.sessionSecret,
-    staticDir: dataDir,
-    collabPersistence: persistence,
-  });
+  return startHubBeside(platform, dataDir, persistence);
 }
 
 async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 8000): Promise<T> {

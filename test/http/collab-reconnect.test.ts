@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRequire } from 'node:module';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
-import { startHub, type RunningHub } from '../../hub/server.ts';
-import { silentLogger } from '../../platform/logger.ts';
+import { startDemoPlatform, startHubBeside, type DemoPlatform } from '../support/demo-platform.ts';
+import type { RunningHub } from '../../hub/server.ts';
 import { appendSegment, confirmSegment, confirmationsOf, segmentsOf } from '../../hub/collab/transcript-model.ts';
 import { MemoryDocPersistence } from '../support/collab-memory-persistence.ts';
 
@@ -45,17 +44,7 @@ function connect(username: string): { doc: Y.Doc; provider: WebsocketProvider } 
 beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-collab-reconnect-' });
   const platform = demo.platform;
-  hub = await startHub({
-    config: platform.config,
-    logger: silentLogger,
-    database: platform.database,
-    bus: platform.bus,
-    actors: platform.actors,
-    cipher: platform.cipher,
-    sessionSecret: platform.secrets.sessionSecret,
-    staticDir: demo.dataDir,
-    collabPersistence: persistence,
-  });
+  hub = await startHubBeside(platform, demo.dataDir, persistence);
   wsBase = hub.url.replace('http', 'ws');
   for (const username of ['judge1', 'clerk1', 'party1']) {
     const { token, user } = await demo.logIn(username);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { startPlatform, type RunningPlatform } from '../../platform/node.ts';
+import { startHub, type RunningHub } from '../../hub/server.ts';
+import type { DocPersistence } from '../../hub/collab/persistence.ts';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 
@@ -66,4 +68,19 @@ export async function startDemoPlatform(options: {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Another hub on a running platform's database, bus and actors, with its own document store (e.g. one that fails on cue). */
+export function startHubBeside(platform: RunningPlatform, staticDir: string, collabPersistence: DocPersistence): Promise<RunningHub> {
+  return startHub({
+    config: platform.config,
+    logger: silentLogger,
+    database: platform.database,
+    bus: platform.bus,
+    actors: platform.actors,
+    cipher: platform.cipher,
+    sessionSecret: platform.secrets.sessionSecret,
+    staticDir,
+    collabPersistence,
+  });
 }
