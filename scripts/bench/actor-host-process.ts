@@ -7,13 +7,13 @@ import { createCaseBehaviour } from '../../actors/case/case-behaviour.ts';
 import { createFilingReferenceCheck } from '../../storage/journal/filing-references.ts';
 import { ActorHost } from '../../actors/runtime/actor-host.ts';
 import { startShardKeeper, type ShardKeeper } from '../../actors/runtime/shard-keeper.ts';
-import type { ActorJournal } from '../../actors/runtime/types.ts';
 import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { createLogger, silentLogger } from '../../platform/logger.ts';
 import { createPersonalDataCipher } from '../../platform/personal-data.ts';
 import { openDatabase } from '../../storage/database.ts';
 import { caseProjection } from '../../storage/journal/case-projection.ts';
 import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
+import { timedJournal } from './case-flow.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -28,14 +28,7 @@ async function main(): Promise<void> {
   const cipher = createPersonalDataCipher(Buffer.from(required('BENCH_DATA_KEY'), 'hex'));
   const commitMs: number[] = [];
   const sqlJournal = createSqlJournal({ db: database.db, projections: { case: caseProjection } });
-  const journal: ActorJournal = {
-    ...sqlJournal,
-    async commit(records) {
-      const started = performance.now();
-      await sqlJournal.commit(records);
-      commitMs.push(performance.now() - started);
-    },
-  };
+  const journal = timedJournal(sqlJournal, commitMs);
   const host = new ActorHost({
     nodeId: 'bench-host',
     journal,

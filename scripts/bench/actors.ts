@@ -22,7 +22,7 @@ import { ActorHost } from '../../actors/runtime/actor-host.ts';
 import { createBusActorClient } from '../../actors/runtime/bus-actor-client.ts';
 import { watchShardRoutes } from '../../actors/runtime/shard-routes.ts';
 import { DEFAULT_LEASE_TTL_MS } from '../../actors/runtime/shard-keeper.ts';
-import type { ActorClient, ActorJournal } from '../../actors/runtime/types.ts';
+import type { ActorClient } from '../../actors/runtime/types.ts';
 import { createCaseNumberReservation } from '../../platform/case-numbering.ts';
 import { silentLogger } from '../../platform/logger.ts';
 import { createPersonalDataCipher, type PersonalDataCipher } from '../../platform/personal-data.ts';
@@ -30,7 +30,7 @@ import { openDatabase, type Database } from '../../storage/database.ts';
 import { caseProjection } from '../../storage/journal/case-projection.ts';
 import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { migrateDatabase } from '../../storage/migrate.ts';
-import { caseLifeCommands, createCourtFixture, type CourtFixture } from './case-flow.ts';
+import { caseLifeCommands, createCourtFixture, timedJournal, type CourtFixture } from './case-flow.ts';
 import { createCpuMeter, type OtherProcessesCpu } from './process-cpu.ts';
 import { createScratchDatabase } from '../../storage/scratch-database.ts';
 
@@ -169,14 +169,7 @@ async function runConfig(
       },
     },
   });
-  const journal: ActorJournal = {
-    ...sqlJournal,
-    async commit(records) {
-      const started = performance.now();
-      await sqlJournal.commit(records);
-      commitMs.push(performance.now() - started);
-    },
-  };
+  const journal = timedJournal(sqlJournal, commitMs);
   // Several hosts in one process split the shards like several nodes would: each has its own
   // group commit, so their commits overlap (one host commits one batch at a time).
   const hosts = Array.from(

@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { hashPassword } from '../../hub/auth/password.ts';
 import type { PersonalDataCipher } from '../../platform/personal-data.ts';
 import type { CaseCommand } from '../../actors/case/case.protocol.ts';
+import type { ActorJournal } from '../../actors/runtime/types.ts';
 import { SYSTEM_ACTOR } from '../../storage/audit/write-audit.ts';
 import { createCourt } from '../../storage/courts/create-court.ts';
 import type { Db } from '../../storage/database.ts';
@@ -75,4 +76,16 @@ export function caseLifeCommands(fixture: CourtFixture, index = 0): CaseCommand[
     { type: 'RECORD_SERVICE', by: judge },
     { type: 'CLOSE', by: judge },
   ];
+}
+
+/** The journal with each group commit's duration recorded in `commitMs` (for the commit p50 column). */
+export function timedJournal(journal: ActorJournal, commitMs: number[]): ActorJournal {
+  return {
+    ...journal,
+    async commit(records) {
+      const started = performance.now();
+      await journal.commit(records);
+      commitMs.push(performance.now() - started);
+    },
+  };
 }

@@ -9,15 +9,19 @@ import { DOC_LEASE_BUCKET } from '../../hub/collab/relay/relay-subjects.ts';
 import { runEcourt, type EcourtProcess } from './cli-process.ts';
 import { NATS_TEST_URL } from './services.ts';
 
-export interface ActorNodeOptions {
+/** What every node of a distributed test shares or names: the database, the NATS namespace, its id, the secrets. */
+export interface DistributedNodeOptions {
   databaseUrl: string;
   namespace: string;
   nodeId: string;
   /** Shared by every node of a test: the secret and the personal-data key must agree. */
   secrets: { secret: string; dataKey: string };
-  shards?: number;
   leaseTtlMs?: number;
   readyTimeoutMs?: number;
+}
+
+export interface ActorNodeOptions extends DistributedNodeOptions {
+  shards?: number;
 }
 
 export interface ActorNode extends EcourtProcess {
@@ -27,24 +31,34 @@ export interface ActorNode extends EcourtProcess {
 /** One secret pair for all nodes of a test run. */
 export const testNodeSecrets = () => ({ secret: randomBytes(32).toString('base64url'), dataKey: randomBytes(32).toString('hex') });
 
-export async function startActorNode(options: ActorNodeOptions): Promise<ActorNode> {
-  const node = runEcourt(['start', '--role', 'actors'], {
+/** The environment of a distributed node (Postgres + NATS) for `ecourt start`. */
+export function distributedNodeEnv(options: DistributedNodeOptions): Record<string, string> {
+  return {
     DATABASE_URL: options.databaseUrl,
     NATS_URL: NATS_TEST_URL,
     ECOURT_NATS_NAMESPACE: options.namespace,
     ECOURT_NODE_ID: options.nodeId,
     ECOURT_SECRET: options.secrets.secret,
     ECOURT_DATA_KEY: options.secrets.dataKey,
-    ECOURT_SHARDS: String(options.shards ?? 16),
     ECOURT_LEASE_TTL_MS: String(options.leaseTtlMs ?? 3000),
     ECOURT_LOG_LEVEL: 'info',
-  });
+  };
+}
+
+/** Runs `ecourt <args>` and waits for its "node ready" line (its fields); a node that never gets ready is killed. */
+export async function startReadyNode(args: string[], env: Record<string, string>, readyTimeoutMs = 30_000): Promise<{ node: EcourtProcess; ready: Record<string, unknown> }> {
+  const node = runEcourt(args, env);
   try {
-    await node.waitForLog('node ready', options.readyTimeoutMs ?? 30_000);
+    return { node, ready: await node.waitForLog('node ready', readyTimeoutMs) };
   } catch (error) {
     await node.stop('SIGKILL');
     throw error;
   }
+}
+
+export async function startActorNode(options: ActorNodeOptions): Promise<ActorNode> {
+  const env = { ...distributedNodeEnv(options), ECOURT_SHARDS: String(options.shards ?? 16) };
+  const { node } = await startReadyNode(['start', '--role', 'actors'], env, options.readyTimeoutMs);
   return Object.assign(node, { nodeId: options.nodeId });
 }
 

@@ -4,20 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEcourt, type EcourtProcess } from './cli-process.ts';
-import { NATS_TEST_URL } from './services.ts';
+import type { EcourtProcess } from './cli-process.ts';
+import { distributedNodeEnv, startReadyNode, type DistributedNodeOptions } from './actor-node-process.ts';
 
-export interface HubNodeOptions {
+export interface HubNodeOptions extends DistributedNodeOptions {
   role: 'hub' | 'all';
-  databaseUrl: string;
-  namespace: string;
-  nodeId: string;
-  /** Shared by every node of a test: the secret and the personal-data key must agree. */
-  secrets: { secret: string; dataKey: string };
-  leaseTtlMs?: number;
   /** Seed the demo court (role all only; the database must be empty). */
   seedDemo?: { password: string };
-  readyTimeoutMs?: number;
 }
 
 export interface HubNode extends EcourtProcess {
@@ -29,28 +22,22 @@ export interface HubNode extends EcourtProcess {
 export async function startHubNode(options: HubNodeOptions): Promise<HubNode> {
   // Nothing of a hub node lives here in distributed mode but evidence blobs; keep them out of the tree.
   const dataDir = mkdtempSync(join(tmpdir(), `ecourt-${options.nodeId}-`));
-  const node = runEcourt(['start', '--role', options.role], {
+  const env = {
+    ...distributedNodeEnv(options),
     PORT: '0',
     HOST: '127.0.0.1',
     ECOURT_DATA_DIR: dataDir,
-    DATABASE_URL: options.databaseUrl,
-    NATS_URL: NATS_TEST_URL,
-    ECOURT_NATS_NAMESPACE: options.namespace,
-    ECOURT_NODE_ID: options.nodeId,
-    ECOURT_SECRET: options.secrets.secret,
-    ECOURT_DATA_KEY: options.secrets.dataKey,
-    ECOURT_LEASE_TTL_MS: String(options.leaseTtlMs ?? 3000),
     ECOURT_SEED_DEMO: options.seedDemo ? 'always' : 'never',
     ...(options.seedDemo ? { ECOURT_DEMO_PASSWORD: options.seedDemo.password } : {}),
-    ECOURT_LOG_LEVEL: 'info',
+  };
+  const { node, ready } = await startReadyNode(['start', '--role', options.role], env, options.readyTimeoutMs).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   void node.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
-  try {
-    const ready = await node.waitForLog('node ready', options.readyTimeoutMs ?? 30_000);
-    if (typeof ready.url !== 'string') throw new Error(`node ${options.nodeId} reported no hub url`);
-    return Object.assign(node, { nodeId: options.nodeId, url: ready.url });
-  } catch (error) {
+  if (typeof ready.url !== 'string') {
     await node.stop('SIGKILL');
-    throw error;
+    throw new Error(`node ${options.nodeId} reported no hub url`);
   }
+  return Object.assign(node, { nodeId: options.nodeId, url: ready.url });
 }
