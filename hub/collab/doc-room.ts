@@ -1,6 +1,8 @@
 // One live collaborative document: owns its Y.Doc, awareness, sessions and pending saves, and is
 // driven only through handleOpen / handleMessage / handleClose (transport-free; see socket.ts).
 import { randomUUID } from 'node:crypto';
+// node:timers' own binding: test fake timers replace only the global one, and fan-out is no timer.
+import { setImmediate as atTurnEnd } from 'node:timers';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -94,6 +96,9 @@ interface UnsavedUpdate {
   origin: PersistedOrigin;
 }
 
+/** Queued fan-out beyond this many bytes is sent at once rather than at the turn's end. */
+const FANOUT_MAX_BYTES = 256 * 1024;
+
 /** Topic names only need to be unique per room instance (a reloaded room must not reach the old one's sockets). */
 let roomSerial = 0;
 
@@ -127,6 +132,10 @@ export class DocRoom {
   private readonly directMembers = new Set<SessionState>();
   private readonly authors = new Map<UpdateOrigin, SessionState>();
   private publishedSinceCheck = 0;
+  /** Document updates applied in this loop turn, fanned out together at its end (see queueFanout). */
+  private fanout: { update: Uint8Array; author: SessionState | undefined }[] = [];
+  private fanoutBytes = 0;
+  private fanoutScheduled = false;
   /** Server-side work holding the room loaded without a session (version save, restore, text read). */
   private holds = 0;
   /** Segment ids touched by the transaction being committed (transcripts only). */
@@ -153,6 +162,8 @@ export class DocRoom {
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
       const changed = [...added, ...updated, ...removed];
       if (changed.length === 0) return;
+      // Cursors may point into text of this turn's updates: those go out first.
+      this.flushFanout();
       this.broadcast(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)));
     };
     this.awareness.on('update', onAwareness);
@@ -481,10 +492,46 @@ export class DocRoom {
       this.touchedSegments = new Set();
     }
     if (this.state !== 'ready' || origin === LOAD_ORIGIN) return;
-    this.broadcast(encodeSyncUpdate(update), this.authors.get(origin as UpdateOrigin));
+    this.queueFanout(update, this.authors.get(origin as UpdateOrigin));
     if (origin === REPLICA_ORIGIN) return;
     const typed = isUpdateOrigin(origin) ? origin : ({ source: 'system', reason: 'unattributed' } as const);
     this.persist(update, segmentIds ? { ...typed, segmentIds } : { ...typed });
+  }
+
+  /**
+   * Natural batching: the updates applied during one event-loop turn (uWS hands over every frame that
+   * arrived in one poll) go out as one merged update at the turn's end (setImmediate runs right after the
+   * poll phase, so an update waits for nothing but the rest of its turn). A quiet room sends each update
+   * alone, as before; a busy one sends one frame per turn instead of one per update — fewer frames for the
+   * kernel and for every client to handle, which is what sets a busy room's ceiling.
+   */
+  private queueFanout(update: Uint8Array, author: SessionState | undefined): void {
+    this.fanout.push({ update, author });
+    this.fanoutBytes += update.byteLength;
+    // A turn that brought a lot goes out at once: merging has its cost, and the frame its limit.
+    if (this.fanoutBytes >= FANOUT_MAX_BYTES) return this.flushFanout();
+    if (this.fanoutScheduled) return;
+    this.fanoutScheduled = true;
+    atTurnEnd(() => {
+      this.fanoutScheduled = false;
+      this.flushFanout();
+    });
+  }
+
+  private flushFanout(): void {
+    if (this.fanout.length === 0) return;
+    const queued = this.fanout;
+    this.fanout = [];
+    this.fanoutBytes = 0;
+    if (this.state !== 'ready') return;
+    // An author who left meanwhile is no publisher (its socket is closed): fan out as for a server change.
+    const present = (author: SessionState | undefined) => (author && this.sessions.get(author.socket) === author ? author : undefined);
+    if (queued.length === 1) return this.broadcast(encodeSyncUpdate(queued[0]!.update), present(queued[0]!.author));
+    const author = present(queued[0]!.author);
+    const oneAuthor = author !== undefined && queued.every((entry) => entry.author === author);
+    // Several authors: each also gets its own changes back, which Yjs applies as a no-op (y-websocket's
+    // own server always echoes); leaving them out would cost one merge per author.
+    this.broadcast(encodeSyncUpdate(Y.mergeUpdates(queued.map((entry) => entry.update))), oneAuthor ? author : undefined);
   }
 
   /**

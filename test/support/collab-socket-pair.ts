@@ -1,5 +1,6 @@
 // An in-process socket pair for room tests: the server end is a CollabSocket; frames travel through
 // FIFO queues delivered on microtasks (never re-entrantly), and closes are recorded with their code.
+import { setImmediate as atTurnEnd } from 'node:timers';
 import type { CollabSocket } from '../../hub/collab/socket.ts';
 
 /** What the server end delivers to (a DocRoom or the CollabGateway). */
@@ -81,5 +82,9 @@ export function createCollabSocketPair(target: CollabTarget): CollabSocketPair {
 
 /** Lets queued microtask deliveries (and their answers) run to completion. */
 export async function settle(rounds = 50): Promise<void> {
-  for (let index = 0; index < rounds; index++) await Promise.resolve();
+  for (let index = 0; index < rounds; index++) {
+    await Promise.resolve();
+    // Rooms fan document updates out at the end of the event-loop turn (doc-room.ts, queueFanout).
+    if (index % 10 === 9) await new Promise((resolve) => atTurnEnd(resolve));
+  }
 }

@@ -17,6 +17,8 @@ export class FakeTopics {
       return true;
     };
     socket.publish = (topic, bytes) => {
+      // Like the uWS adapter: a closed socket publishes nothing.
+      if (!socket.isOpen) return;
       this.publishes++;
       // Like uWS: every subscriber but the publisher; closed sockets have left the topic.
       for (const member of this.members.get(topic) ?? []) if (member !== socket && member.isOpen) member.send(bytes);

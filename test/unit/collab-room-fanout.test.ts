@@ -46,6 +46,58 @@ describe('DocRoom fan-out through transport topics', () => {
     expect(writer.client.pair.sentBytes).toBe(writerBytes);
   });
 
+  it('sends the updates of one event-loop turn as one merged frame: no echo for a single author', async () => {
+    const { room } = await openRoom('annotations');
+    rooms.push(room);
+    const topics = new FakeTopics();
+    const writer = join(room, 'clerk', topics);
+    const reader = join(room, 'judge', topics);
+    await settle();
+    const writerBytes = writer.client.pair.sentBytes;
+    const publishes = topics.publishes;
+
+    // Two transactions, two frames, delivered to the room in the same turn.
+    addAnnotation(writer.client.doc, writer.author, note('一'));
+    addAnnotation(writer.client.doc, writer.author, note('二'));
+    await settle();
+    expect(topics.publishes - publishes).toBe(1);
+    expect(annotationsOf(reader.client.doc).map((a) => a.text).sort()).toEqual(['一', '二'].sort());
+    expect(writer.client.pair.sentBytes).toBe(writerBytes);
+  });
+
+  it('sends one merged frame to everyone, authors included, when several authors wrote in the same turn', async () => {
+    const { room } = await openRoom('annotations');
+    rooms.push(room);
+    const topics = new FakeTopics();
+    const first = join(room, 'clerk', topics);
+    const second = join(room, 'clerk', topics);
+    const reader = join(room, 'judge', topics);
+    await settle();
+    const publishes = topics.publishes;
+
+    addAnnotation(first.client.doc, first.author, note('甲'));
+    addAnnotation(second.client.doc, second.author, note('乙'));
+    await settle();
+    expect(topics.publishes - publishes).toBe(1);
+    for (const member of [first, second, reader]) expect(annotationsOf(member.client.doc).map((a) => a.text).sort()).toEqual(['乙', '甲'].sort());
+  });
+
+  it('still reaches everyone when the author of a queued update left before the turn ended', async () => {
+    const { room } = await openRoom('annotations');
+    rooms.push(room);
+    const topics = new FakeTopics();
+    const writer = join(room, 'clerk', topics);
+    const reader = join(room, 'judge', topics);
+    await settle();
+
+    addAnnotation(writer.client.doc, writer.author, note('留言'));
+    // The frame reaches the room (microtasks), then the writer hangs up before the turn's fan-out.
+    for (let index = 0; index < 5; index++) await Promise.resolve();
+    writer.client.pair.closeFromClient();
+    await settle();
+    expect(annotationsOf(reader.client.doc).map((a) => a.text)).toEqual(['留言']);
+  });
+
   it('reaches every member with a server-side update (no author): published through one member plus a send to it', async () => {
     const { room } = await openRoom('annotations');
     rooms.push(room);
