@@ -1,10 +1,12 @@
 // Client side of the hub benchmark: one Y.Doc per client over a raw WebSocket, speaking either plain
 // y-websocket framing (this hub, @y/websocket-server) or Hocuspocus' framing (document name first,
-// a token auth message before sync). Writers set their annotation's `text` to "<seq>:<sentAt>";
-// every other client records receive time − send time per update (same process, performance.now()).
-// Light readers (most readers, once writing starts: `lighten()`) stop applying updates to their Y.Doc and
-// read the marker straight from the update's bytes — the harness then costs a few µs per delivery instead
-// of a Y.Doc apply, the same for every server; writers and a few full readers per room still check convergence.
+// a token auth message before sync). Writers set their annotation's `text` to "<writer>/<seq>:<sentAt>";
+// every client records receive time − send time for each marker of another writer found in an update frame's
+// bytes when the frame arrives (same process, performance.now()), so a frame carrying several updates (a
+// server that batches) counts each of them, and a writer's own echoed updates count for nothing.
+// Light clients (all but a few full readers per room, once writing starts: `lighten()`) stop applying
+// updates to their Y.Doc — the harness then costs a few µs per delivery instead of a Y.Doc apply, the same
+// for every server; the full readers keep applying everything and check convergence.
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
@@ -30,7 +32,9 @@ const WebSocketImpl = createRequire(import.meta.url)('ws') as new (url: string, 
 export type Framing = 'y-websocket' | 'hocuspocus';
 
 const MESSAGE_SYNC = 0;
-const MARKER = /\d+:(\d+(?:\.\d+)?)/g;
+const MARKER = /(\d+)\/\d+:(\d+(?:\.\d+)?)/g;
+/** Client ids, unique in the bench process: a writer's markers name it. */
+let nextClientId = 0;
 const MESSAGE_AUTH = 2;
 const HOCUSPOCUS_AUTH_TOKEN = 0;
 
@@ -62,10 +66,15 @@ export class BenchClient {
   refusals = 0;
   closedWith: number | null = null;
   private ownAnnotation: Y.Map<unknown> | null = null;
+  readonly id = ++nextClientId;
   private sequence = 0;
+  /** The text of this writer's last update. */
+  lastText = '';
+  /** This writer's annotation id. */
+  annotationId = '';
   private light = false;
-  /** Updates a light reader saw (each carries one marker). */
-  lightUpdates = 0;
+  /** Updates of other writers this client received (one marker each). */
+  updatesSeen = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.socket = new WebSocketImpl(options.url, { perMessageDeflate: false });
@@ -82,18 +91,6 @@ export class BenchClient {
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
       syncProtocol.writeUpdate(encoder, update);
       this.send(encoding.toUint8Array(encoder));
-    });
-    // Latency is read where the remote change lands: a `text` key of an annotation map.
-    this.doc.getMap('annotations').observeDeep((events, transaction) => {
-      if (transaction.origin !== this) return;
-      const now = performance.now();
-      for (const event of events) {
-        if (!(event.target instanceof Y.Map) || !(event as Y.YMapEvent<unknown>).keysChanged.has('text')) continue;
-        const text = event.target.get('text');
-        if (typeof text !== 'string' || text === '') continue;
-        const sentAt = Number(text.slice(text.indexOf(':') + 1));
-        if (Number.isFinite(sentAt)) this.options.onLatency(now - sentAt);
-      }
     });
   }
 
@@ -131,7 +128,10 @@ export class BenchClient {
     if (this.options.framing === 'hocuspocus') decoding.readVarString(decoder);
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_SYNC) {
-      if (this.light && frame[decoder.pos] === syncProtocol.messageYjsUpdate) return this.readMarkers(frame, decoder.pos);
+      if (frame[decoder.pos] === syncProtocol.messageYjsUpdate) {
+        this.readMarkers(frame, decoder.pos);
+        if (this.light) return;
+      }
       const reply = this.encoder();
       encoding.writeVarUint(reply, MESSAGE_SYNC);
       const headerLength = encoding.length(reply);
@@ -145,18 +145,19 @@ export class BenchClient {
     // awareness (1), query-awareness (3) and Hocuspocus' other messages are not needed here.
   }
 
-  /** From now on, updates are not applied: their markers are read from the bytes (see the top of this file). */
+  /** From now on, updates are not applied, only their markers read (see the top of this file). */
   lighten(): void {
     this.light = true;
   }
 
-  /** The `"<seq>:<sentAt>"` strings an update carries (UTF-8 inside the update; nothing else in it is ASCII digits:digits). */
+  /** The `"<writer>/<seq>:<sentAt>"` strings an update carries (UTF-8 inside the update; nothing else in it looks like that). */
   private readMarkers(frame: Uint8Array, from: number): void {
     const now = performance.now();
     const text = Buffer.from(frame.buffer, frame.byteOffset + from, frame.byteLength - from).toString('latin1');
     for (const match of text.matchAll(MARKER)) {
-      this.lightUpdates += 1;
-      this.options.onLatency(now - Number(match[1]));
+      if (Number(match[1]) === this.id) continue;
+      this.updatesSeen += 1;
+      this.options.onLatency(now - Number(match[2]));
     }
   }
 
@@ -175,13 +176,25 @@ export class BenchClient {
       this.doc.getMap('annotations').set(id, annotation);
     });
     this.ownAnnotation = annotation;
+    this.annotationId = id;
   }
 
   /** One update: the annotation's text carries the send time. */
   write(): void {
     if (!this.ownAnnotation) throw new ClientRefusedError('write before createAnnotation');
     this.sequence += 1;
-    this.ownAnnotation.set('text', `${this.sequence}:${performance.now()}`);
+    this.lastText = `${this.id}/${this.sequence}:${performance.now()}`;
+    this.ownAnnotation.set('text', this.lastText);
+  }
+
+  /** Updates this writer sent. */
+  get written(): number {
+    return this.sequence;
+  }
+
+  /** The text of an annotation in this client's document. */
+  annotationText(id: string): unknown {
+    return this.doc.getMap<Y.Map<unknown>>('annotations').get(id)?.get('text');
   }
 
   annotationCount(): number {

@@ -98,6 +98,7 @@ class LatencyLog {
 export async function runScenario(server: RunningServer, scenario: Scenario, who: Identities): Promise<ScenarioResult> {
   const latencies = new LatencyLog();
   const rooms: { writers: BenchClient[]; clients: BenchClient[]; sent: number }[] = [];
+  const fullReaders = (room: (typeof rooms)[number]) => room.clients.slice(scenario.writersPerRoom, scenario.writersPerRoom + FULL_READERS_PER_ROOM);
   const all: BenchClient[] = [];
   const withToken = (url: string, token: string | null) => (token ? `${url}?token=${encodeURIComponent(token)}` : url);
   try {
@@ -123,8 +124,9 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     for (const room of rooms) for (const writer of room.writers) writer.createAnnotation(who.writer.author, randomUUID());
     await until(() => rooms.every((room) => room.clients.every((c) => c.annotationCount() === scenario.writersPerRoom)), 'every client to see the writers’ annotations', 60_000);
 
-    // Beyond the writers and a few full readers, readers read markers from the bytes (hub-client.ts).
-    for (const room of rooms) for (const reader of room.clients.slice(scenario.writersPerRoom + FULL_READERS_PER_ROOM)) reader.lighten();
+    // All but a few full readers per room stop applying updates (hub-client.ts); writers too — their own
+    // changes touch only their own annotation, so their documents need nothing of the others'.
+    for (const room of rooms) for (const client of room.clients) if (!fullReaders(room).includes(client)) client.lighten();
     const stopDatabaseCpu = await server.startDatabaseCpu?.();
     const cpuBefore = processCpuSeconds(server.pid);
     const measuredFromUs = monotonicUs();
@@ -168,12 +170,12 @@ export async function runScenario(server: RunningServer, scenario: Scenario, who
     const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore + (Number.isNaN(databaseCpuSeconds) ? 0 : databaseCpuSeconds);
     const measuredToUs = monotonicUs();
     const rssBytes = processRssBytes(server.pid);
-    // Full clients: the same state; light readers: every update of their room seen.
-    const full = (room: (typeof rooms)[number]) => room.clients.slice(0, scenario.writersPerRoom + FULL_READERS_PER_ROOM);
+    // Full readers: the same state, holding every writer's last text; everyone: every other writer's update seen.
     const converged = rooms.every(
       (room) =>
-        new Set(full(room).map((c) => c.fingerprint())).size === 1 &&
-        room.clients.slice(scenario.writersPerRoom + FULL_READERS_PER_ROOM).every((c) => c.lightUpdates === room.sent),
+        new Set(fullReaders(room).map((c) => c.fingerprint())).size === 1 &&
+        fullReaders(room).every((reader) => room.writers.every((writer) => reader.annotationText(writer.annotationId) === writer.lastText)) &&
+        room.clients.every((c) => c.updatesSeen === room.sent - c.written),
     );
     const sorted = latencies.sorted();
     return {

@@ -122,7 +122,9 @@ export async function startHub(options: HubOptions = {}): Promise<RunningServer>
   }
   delete env.NODE_OPTIONS;
   const flags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const child = spawn(process.execPath, [...flags, join(ROOT, 'bin/ecourt.mjs'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Extra node flags for the hub (e.g. --perf-basic-prof for a `perf record` of the hub process).
+  const extraFlags = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...extraFlags, join(ROOT, 'bin/ecourt.mjs'), 'start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const cleanUp = async () => {
     await meter?.close();

@@ -39,7 +39,7 @@ const SCENARIOS: Scenario[] = [
  */
 const SATURATION_STEPS: { writers: number; rate: number }[] = values.quick
   ? [{ writers: 5, rate: 20 }, { writers: 5, rate: 80 }]
-  : [20, 40, 80, 160].map((rate) => ({ writers: 5, rate })).concat([{ writers: 10, rate: 160 }, { writers: 20, rate: 160 }, { writers: 40, rate: 160 }]);
+  : [20, 40, 80, 160].map((rate) => ({ writers: 5, rate })).concat([{ writers: 10, rate: 160 }, { writers: 20, rate: 160 }, { writers: 40, rate: 160 }, { writers: 48, rate: 160 }, { writers: 48, rate: 190 }]);
 const SATURATION_STEP_S = values.quick ? 2 : Math.max(3, Math.round(durationS / 2));
 
 const IDLE_PROBE_MS = 3_000;
