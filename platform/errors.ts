@@ -12,6 +12,10 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { http: 415, ws: 4415 },
   RATE_LIMITED: { http: 429, ws: 4429 },
   CASE_TRANSITION_NOT_ALLOWED: { http: 409, ws: 4409 },
+  /** The hearing (or the participant concerned) is not in a state that takes this command. */
+  INVALID_STATE: { http: 409, ws: 4409 },
+  /** The sender, or the participant a command names, is not a participant of the hearing. */
+  NOT_A_PARTICIPANT: { http: 403, ws: 4403 },
   ACTOR_UNAVAILABLE: { http: 503, ws: 4503 },
   PROTOCOL_ERROR: { http: 400, ws: 4002 },
   /** An uploaded evidence file whose bytes are not a readable file of its declared type (magic bytes, PDF structure). */

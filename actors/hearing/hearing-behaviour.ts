@@ -1,0 +1,81 @@
+// The hearing actor as the ActorHost runs it: validates hearing commands, stamps them into the
+// journalled events (with the configured lobby lead and reconnect grace fixed in SCHEDULE, so a
+// replay never depends on today's configuration), refuses with the hearing's own codes, and
+// says what a client may see of a hearing. Not registered yet: the lead wires it in.
+import { CommandRefusedError, type ActorBehaviour } from '../runtime/actor-behaviour.ts';
+import { hearingMachine, type HearingContext } from './hearing.machine.ts';
+import { refusalOf } from './hearing-refusals.ts';
+import {
+  DEFAULT_LOBBY_LEAD_MINUTES,
+  DEFAULT_RECONNECT_GRACE_SECONDS,
+  hearingCommand,
+  type HearingCommand,
+  type HearingEvent,
+  type HearingSummary,
+} from './hearing.protocol.ts';
+
+export const HEARING_KIND = 'hearing';
+
+export interface HearingBehaviourDeps {
+  /** How long before the start the waiting room opens (default 30). */
+  lobbyLeadMinutes?: number;
+  /** How long a dropped participant keeps their seat (default 60). */
+  reconnectGraceSeconds?: number;
+}
+
+export function createHearingBehaviour(deps: HearingBehaviourDeps = {}): ActorBehaviour<HearingCommand, HearingEvent> {
+  return {
+    kind: HEARING_KIND,
+    machine: hearingMachine,
+    input: (ref) => ({ id: ref.id }),
+    commandSchema: hearingCommand,
+    creationCommands: ['SCHEDULE'],
+    notFoundName: 'hearing',
+    refusalCode: 'INVALID_STATE',
+
+    async toEvent(command, current, { now }): Promise<HearingEvent> {
+      const at = now.toISOString();
+      const event: HearingEvent =
+        command.type === 'SCHEDULE'
+          ? {
+              ...command,
+              lobbyLeadMinutes: command.lobbyLeadMinutes ?? deps.lobbyLeadMinutes ?? DEFAULT_LOBBY_LEAD_MINUTES,
+              reconnectGraceSeconds: command.reconnectGraceSeconds ?? deps.reconnectGraceSeconds ?? DEFAULT_RECONNECT_GRACE_SECONDS,
+              at,
+            }
+          : { ...command, at };
+      const refusal = refusalOf({ state: current.state, context: current.context, can: (candidate) => current.can(candidate) }, event);
+      if (refusal) throw new CommandRefusedError(refusal.code, refusal.reason, { state: current.state, command: command.type });
+      return event;
+    },
+
+    summary(context): HearingSummary {
+      return hearingSummaryOf(context as HearingContext);
+    },
+  };
+}
+
+/** The client-safe view of a hearing: no account ids, no identity declarations. */
+export function hearingSummaryOf(context: HearingContext): HearingSummary {
+  return {
+    caseId: context.caseId,
+    courtId: context.courtId,
+    courtroom: context.courtroom,
+    startsAt: context.startsAt,
+    lobbyOpensAt: context.lobbyOpensAt,
+    recording: context.recording,
+    adjournments: context.adjournments.length,
+    participants: Object.values(context.participants).map((participant) => ({
+      participantId: participant.participantId,
+      role: participant.role,
+      displayName: participant.displayName,
+      courtId: participant.courtId,
+      status: participant.status,
+      muted: participant.muted,
+      handRaised: participant.handRaised,
+      deviceCheck: participant.deviceCheck,
+      graceEndsAt: participant.graceEndsAt,
+      transcriptConfirmed: participant.transcriptConfirmedAt !== null,
+    })),
+  };
+}

@@ -1,0 +1,32 @@
+// Why a hearing command is refused, in the four codes clients see (FORBIDDEN, INVALID_STATE,
+// NOT_A_PARTICIPANT, VALIDATION_FAILED) and a plain reason. Permissions come from
+// hearing-permissions.ts; the state question is asked of the machine itself (`can`), so the
+// refusal can never disagree with what the machine would do.
+import { senderRefusal } from './hearing-permissions.ts';
+import type { HearingContext } from './hearing.machine.ts';
+import type { HearingEvent, HearingRefusal } from './hearing.protocol.ts';
+
+/** The hearing as the behaviour or a test sees it (ActorView, or a snapshot adapted). */
+export interface HearingView {
+  state: string;
+  context: unknown;
+  can(event: HearingEvent): boolean;
+}
+
+/** Null when the machine takes the event; otherwise the refusal to answer with. */
+export function refusalOf(view: HearingView, event: HearingEvent): HearingRefusal | null {
+  const context = view.context as HearingContext;
+  const refusal = senderRefusal(context, event);
+  if (refusal) return refusal;
+  if (view.can(event)) return null;
+  return { code: 'INVALID_STATE', reason: stateReason(view.state, context, event) };
+}
+
+function stateReason(state: string, context: HearingContext, event: HearingEvent): string {
+  if (event.type === 'OPEN_LOBBY' && state === 'scheduled' && context.lobbyOpensAt) return `the lobby opens at ${context.lobbyOpensAt}`;
+  const participant = 'participantId' in event ? context.participants[event.participantId] : undefined;
+  const hearing = `${event.type} is not possible while the hearing is ${state}`;
+  if (!participant) return hearing;
+  if (event.type === 'JOIN_ROOM' && participant.status === 'reconnecting') return 'the reconnect grace period is over: enter the waiting room again';
+  return `${hearing} and ${participant.displayName} is ${participant.status}${participant.muted ? ' (muted)' : ''}`;
+}

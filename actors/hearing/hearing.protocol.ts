@@ -1,0 +1,211 @@
+// The hearing actor's message protocol: the commands it takes (validated at every boundary),
+// the journalled events they become, the refusals and the client-safe summary. Shared by the
+// hub (which validates requests), the clerk's live screen and the actor.
+import { z } from 'zod';
+
+export const HEARING_PROTOCOL_VERSION = 1;
+
+export const HEARING_STATES = [
+  'unscheduled', // the actor exists only between its first command and SCHEDULE
+  'scheduled', // 已排期 (again after an adjournment, for the new date)
+  'lobbyOpen', // 候庭室开放
+  'inSession', // 庭审中
+  'paused', // 休庭
+  'suspended', // 中止（技术故障处理中）
+  'concluded', // 庭审结束
+  'transcriptConfirmation', // 笔录确认中
+  'archived', // 已归档
+  'cancelled', // 已取消
+  'failed', // 庭审失败（无法继续，需另行排期）
+] as const;
+export type HearingState = (typeof HEARING_STATES)[number];
+
+export const PARTICIPANT_ROLES = ['judge', 'clerk', 'party', 'lawyer', 'witness', 'observer'] as const;
+export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
+
+export const PARTICIPANT_STATUSES = [
+  'invited',
+  'deviceChecked',
+  'identityChecked', // until the identity issue lands: a recorded declaration with its time
+  'waiting', // 候庭
+  'admitted',
+  'inRoom',
+  'reconnecting', // dropped while inRoom; rejoins without re-admission until graceEndsAt
+  'left',
+  'dismissed', // 责令退庭
+] as const;
+export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
+
+/** How a command is refused: the code says what kind of refusal, the reason says it plainly. */
+export const HEARING_REFUSAL_CODES = ['FORBIDDEN', 'INVALID_STATE', 'NOT_A_PARTICIPANT', 'VALIDATION_FAILED'] as const;
+export type HearingRefusalCode = (typeof HEARING_REFUSAL_CODES)[number];
+export interface HearingRefusal {
+  code: HearingRefusalCode;
+  reason: string;
+}
+
+export const DEFAULT_LOBBY_LEAD_MINUTES = 30;
+export const DEFAULT_RECONNECT_GRACE_SECONDS = 60;
+
+/** Participant ids become timer ids and map keys: a short safe token (the hub mints uuids). */
+const participantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a short safe token');
+const instant = z.iso.datetime({ offset: true });
+const reason = z.string().trim().min(2).max(2000);
+
+export const participantInput = z.object({
+  participantId,
+  accountId: z.uuid(),
+  role: z.enum(PARTICIPANT_ROLES),
+  displayName: z.string().trim().min(1).max(100),
+  /** The court this participant belongs to: in a joint hearing only that court's clerk admits them. */
+  courtId: z.uuid(),
+});
+export type ParticipantInput = z.infer<typeof participantInput>;
+
+/** What the device and network check found (<ecourt-device-check>), as shown to the clerk. */
+export const deviceCheckResult = z.object({
+  passed: z.boolean(),
+  camera: z.boolean(),
+  microphone: z.boolean(),
+  speaker: z.boolean(),
+  browserSupported: z.boolean(),
+  roundTripMs: z.number().int().min(0).max(60_000).nullable(),
+  bandwidthKbps: z.number().int().min(0).max(10_000_000).nullable(),
+  note: z.string().trim().max(500).optional(),
+});
+export type DeviceCheckResult = z.infer<typeof deviceCheckResult>;
+
+/** Who sent a command; the hub fills it from the session. Role 'system' only ever comes from server code. */
+const sender = z.object({ userId: z.string().min(1).max(64), role: z.string().min(1).max(32) });
+export type HearingSender = z.infer<typeof sender>;
+export const SYSTEM_SENDER: HearingSender = { userId: 'system', role: 'system' };
+
+const onParticipant = { by: sender, participantId };
+
+/** Commands as they travel to the actor (the hub adds `by` from the session). */
+export const hearingCommand = z.discriminatedUnion('type', [
+  // From the case actor when a clerk schedules a hearing (创建庭审).
+  z.object({
+    type: z.literal('SCHEDULE'),
+    by: sender,
+    caseId: z.uuid(),
+    courtId: z.uuid(),
+    courtroom: z.string().trim().min(1).max(100),
+    startsAt: instant,
+    participants: z.array(participantInput).min(1).max(100),
+    lobbyLeadMinutes: z.number().int().min(0).max(24 * 60).optional(),
+    reconnectGraceSeconds: z.number().int().min(5).max(3600).optional(),
+  }),
+  z.object({ type: z.literal('INVITE'), by: sender, participant: participantInput }),
+  z.object({ type: z.literal('OPEN_LOBBY'), by: sender }),
+  z.object({ type: z.literal('CANCEL'), by: sender, reason }),
+  // Judge commands.
+  z.object({ type: z.literal('ADMIT'), ...onParticipant }),
+  z.object({ type: z.literal('DISMISS'), ...onParticipant, reason: reason.optional() }),
+  z.object({ type: z.literal('START'), by: sender }),
+  z.object({ type: z.literal('PAUSE'), by: sender }),
+  z.object({ type: z.literal('RESUME'), by: sender }),
+  z.object({ type: z.literal('SUSPEND'), by: sender, reason }),
+  z.object({ type: z.literal('MUTE'), ...onParticipant }),
+  z.object({ type: z.literal('UNMUTE'), ...onParticipant }),
+  z.object({ type: z.literal('MUTE_ALL'), by: sender }),
+  z.object({ type: z.literal('END'), by: sender }),
+  z.object({ type: z.literal('ADJOURN'), by: sender, newStartsAt: instant, reason }),
+  // Participant commands (for themselves; a clerk may record a device check for one of their court).
+  z.object({ type: z.literal('DEVICE_CHECKED'), ...onParticipant, result: deviceCheckResult }),
+  z.object({ type: z.literal('DECLARE_IDENTITY'), ...onParticipant, declaration: z.string().trim().min(2).max(1000) }),
+  z.object({ type: z.literal('ENTER_WAITING'), ...onParticipant }),
+  z.object({ type: z.literal('JOIN_ROOM'), ...onParticipant }),
+  z.object({ type: z.literal('LEAVE'), ...onParticipant }),
+  z.object({ type: z.literal('RAISE_HAND'), ...onParticipant }),
+  z.object({ type: z.literal('LOWER_HAND'), ...onParticipant }),
+  // After the hearing: the clerk submits the transcript (笔录), participants confirm it, the clerk archives.
+  z.object({ type: z.literal('SUBMIT_TRANSCRIPT'), by: sender, transcriptId: z.string().min(1).max(128) }),
+  z.object({ type: z.literal('CONFIRM_TRANSCRIPT'), ...onParticipant }),
+  z.object({ type: z.literal('ARCHIVE'), by: sender }),
+  // From the server only: the media node saw a connection drop, the grace timer ran out, the hearing cannot go on.
+  z.object({ type: z.literal('CONNECTION_LOST'), ...onParticipant }),
+  z.object({ type: z.literal('RECONNECT_GRACE_ENDED'), ...onParticipant }),
+  z.object({ type: z.literal('FAIL'), by: sender, reason }),
+]);
+export type HearingCommand = z.infer<typeof hearingCommand>;
+export type HearingCommandType = HearingCommand['type'];
+
+/** What a browser sends: a command with the protocol version (the hub replaces `by`). */
+export const hearingClientMessage = z.object({ v: z.literal(HEARING_PROTOCOL_VERSION), command: hearingCommand });
+
+/**
+ * The journalled (domain) event of an accepted command: the command stamped with the instant it
+ * was accepted. All time the machine knows comes from `at`, so replaying the journal is exact.
+ */
+export const hearingEvent = hearingCommand.and(z.object({ at: instant }));
+export type HearingEvent = HearingCommand & { at: string };
+export type HearingEventOf<T extends HearingCommandType> = Extract<HearingCommand, { type: T }> & { at: string };
+
+/**
+ * Who may send each command. 'judge': a judge of this hearing; 'judgeOrClerk': also any clerk
+ * of it; 'judgeOrCourtClerk': also the clerk of the target participant's court (joint hearings);
+ * 'self': the participant named, from their own account; 'selfOrCourtClerk': or their court's
+ * clerk; 'system': server code only; 'courtStaff': a clerk or judge by account role (the hearing
+ * has no participants yet).
+ */
+export type HearingSenderRule = 'judge' | 'judgeOrClerk' | 'judgeOrClerkOrSystem' | 'judgeOrCourtClerk' | 'self' | 'selfOrCourtClerk' | 'system' | 'courtStaff';
+
+export const HEARING_COMMAND_SENDERS: Record<HearingCommandType, HearingSenderRule> = {
+  SCHEDULE: 'courtStaff',
+  INVITE: 'judgeOrCourtClerk',
+  OPEN_LOBBY: 'judgeOrClerkOrSystem',
+  CANCEL: 'judgeOrClerk',
+  ADMIT: 'judgeOrCourtClerk',
+  DISMISS: 'judge',
+  START: 'judge',
+  PAUSE: 'judge',
+  RESUME: 'judge',
+  SUSPEND: 'judge',
+  MUTE: 'judge',
+  UNMUTE: 'judge',
+  MUTE_ALL: 'judge',
+  END: 'judge',
+  ADJOURN: 'judge',
+  DEVICE_CHECKED: 'selfOrCourtClerk',
+  DECLARE_IDENTITY: 'self',
+  ENTER_WAITING: 'self',
+  JOIN_ROOM: 'self',
+  LEAVE: 'self',
+  RAISE_HAND: 'self',
+  LOWER_HAND: 'self',
+  SUBMIT_TRANSCRIPT: 'judgeOrClerk',
+  CONFIRM_TRANSCRIPT: 'self',
+  ARCHIVE: 'judgeOrClerk',
+  CONNECTION_LOST: 'system',
+  RECONNECT_GRACE_ENDED: 'system',
+  FAIL: 'system',
+};
+
+/** One participant as clients may see it (no account id). */
+export const participantSummary = z.object({
+  participantId,
+  role: z.enum(PARTICIPANT_ROLES),
+  displayName: z.string(),
+  courtId: z.string(),
+  status: z.enum(PARTICIPANT_STATUSES),
+  muted: z.boolean(),
+  handRaised: z.boolean(),
+  deviceCheck: deviceCheckResult.nullable(),
+  /** While reconnecting: when the seat is given up (the room shows a countdown; the server's clock acts on it). */
+  graceEndsAt: z.string().nullable(),
+  transcriptConfirmed: z.boolean(),
+});
+
+/** What a DomainEvent of a hearing carries: enough for the clerk's live screen and the hearings table. */
+export const hearingSummary = z.object({
+  caseId: z.string().nullable(),
+  courtId: z.string().nullable(),
+  courtroom: z.string().nullable(),
+  startsAt: z.string().nullable(),
+  lobbyOpensAt: z.string().nullable(),
+  recording: z.boolean(),
+  adjournments: z.number().int(),
+  participants: z.array(participantSummary),
+});
+export type HearingSummary = z.infer<typeof hearingSummary>;
