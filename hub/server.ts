@@ -13,6 +13,8 @@ import { mountStaticFiles } from './http/static-files.ts';
 import { mountCorsPreflight } from './http/cors.ts';
 import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
+import { HearingMediaGateway } from './hearings/hearing-media-gateway.ts';
+import { MediaPool } from '../media/sfu/media-pool.ts';
 import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
 import type { HubDeps, HubServices } from './services.ts';
 import { DEFAULT_ROOM_LIMITS } from './collab/doc-room.ts';
@@ -41,12 +43,23 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   const uws = loadNativeUws();
   const logger = deps.logger.child({ component: 'hub' });
 
+  const blobs = new LocalBlobStore(blobDirOf(deps.config));
+  // Hearing media on this node: WebRTC signalling over /rt, the SFU following the hearing actors.
+  const hearingMedia = new HearingMediaGateway({
+    pool: new MediaPool({ loopbackOnly: deps.config.ECOURT_MEDIA_LOOPBACK_ONLY, connectTimeoutMs: deps.config.ECOURT_MEDIA_CONNECT_TIMEOUT_MS }),
+    db: deps.database.db,
+    bus: deps.bus,
+    actors: deps.actors,
+    blobs,
+    logger,
+  });
   const realtime = new RealtimeChannel({
     bus: deps.bus,
     logger: logger.child({ component: 'realtime' }),
     sessionSecret: deps.sessionSecret,
     isCaseMember: (session, caseId) =>
       isCaseMember({ db: deps.database.db, caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } }),
+    extensions: [hearingMedia],
   });
 
   // Rooms first: the HTTP transcript routes work on the same live rooms as the /yjs sessions.
@@ -67,7 +80,7 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     sessionSecret: deps.sessionSecret,
     loginRateLimit: new LoginRateLimit(),
     transcripts: new TranscriptService({ registry: rooms, db: deps.database.db }),
-    blobs: new LocalBlobStore(blobDirOf(deps.config)),
+    blobs,
   };
 
   const app = uws.App();
@@ -90,6 +103,7 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   });
   const port = uws.us_socket_local_port(listenSocket as never);
   realtime.start();
+  hearingMedia.start();
 
   // A wildcard bind is reached through loopback from this machine.
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -104,6 +118,8 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
       if (closed) return;
       closed = true;
       realtime.stop();
+      // Recordings in progress are filed before the database closes.
+      await hearingMedia.stop();
       uws.us_listen_socket_close(listenSocket);
       // Pending document saves are flushed before the node goes on to close the database.
       await collab?.close();

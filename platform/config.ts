@@ -55,6 +55,10 @@ export const configSchema = z.object({
   ECOURT_BLOB_DIR: optionalText,
   /** Evidence uploads have their own limit: files are far larger than JSON bodies. */
   ECOURT_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  /** Hearing media (WebRTC) offers and accepts only 127.0.0.1 candidates: one-machine installs and tests. */
+  ECOURT_MEDIA_LOOPBACK_ONLY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  /** A participant whose WebRTC connection is not up within this many ms is dropped (the others carry on). */
+  ECOURT_MEDIA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

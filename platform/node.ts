@@ -24,6 +24,11 @@ import { watchShardRoutes } from '../actors/runtime/shard-routes.ts';
 import { startShardKeeper, type ShardKeeper } from '../actors/runtime/shard-keeper.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import { createCaseBehaviour } from '../actors/case/case-behaviour.ts';
+import { startHearingSpawner } from '../actors/case/hearing-spawner.ts';
+import { startHearingClock } from '../actors/hearing/hearing-clock.ts';
+import { listOpenHearings } from '../storage/hearings/list-open-hearings.ts';
+import { createHearingBehaviour, HEARING_KIND } from '../actors/hearing/hearing-behaviour.ts';
+import { hearingProjection } from '../storage/journal/hearing-projection.ts';
 import { createFilingReferenceCheck } from '../storage/journal/filing-references.ts';
 import { startHub, type RunningHub } from '../hub/server.ts';
 import { startDocReplication } from '../hub/collab/relay/doc-replication.ts';
@@ -114,9 +119,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     if (role === 'all' || role === 'actors') {
       const actorHost = new ActorHost({
         nodeId,
-        journal: createSqlJournal({ db: database.db, projections: { case: caseProjection } }),
+        journal: createSqlJournal({ db: database.db, projections: { case: caseProjection, hearing: hearingProjection } }),
         bus,
-        behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
+        behaviours: [
+          createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher }),
+          createHearingBehaviour(),
+        ],
         logger,
         shardCount: config.ECOURT_SHARDS,
       });
@@ -126,7 +134,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         const keeper: ShardKeeper = await startShardKeeper({
           bus: bus as Awaited<ReturnType<typeof createNatsBus>>,
           nodeId,
-          kinds: ['case'],
+          kinds: ['case', HEARING_KIND],
           shardCount: config.ECOURT_SHARDS,
           leaseTtlMs: config.ECOURT_LEASE_TTL_MS,
           host: actorHost,
@@ -137,6 +145,14 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       } else {
         actorHost.serveAllShards();
       }
+      // The case actor's scheduled hearings become hearing actors (also those missed while no node ran),
+      // and their timed commands (lobby opening, reconnect grace) are sent by the clock, not by timers
+      // inside the journalled actor; at start it re-arms every open hearing's timers.
+      const spawner = startHearingSpawner({ bus, db: database.db, actors, logger });
+      teardown.push(() => spawner.stop());
+      const clock = startHearingClock({ actors, logger, bus });
+      teardown.push(async () => clock.stop());
+      for (const hearing of await listOpenHearings({ db: database.db })) clock.follow(hearing);
     }
 
     const shouldSeed = options.seedDemo ?? (config.ECOURT_SEED_DEMO === 'always' || (config.ECOURT_SEED_DEMO === 'auto' && isEmbedded(config)));

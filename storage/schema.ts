@@ -6,6 +6,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -17,6 +18,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { COURT_STAFF_ROLES, ROLES } from '../platform/roles.ts';
+import { DEVICE_CHECK_VERDICTS, type DeviceCheckVerdict } from './hearings/device-check.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const quoted = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -129,6 +131,45 @@ export const hearings = pgTable(
   (t) => [
     check('hearings_state_check', sql`${t.state} in (${quoted(HEARING_STATES)})`),
     index('hearings_case_idx').on(t.caseId, t.startsAt),
+  ],
+);
+
+/**
+ * 设备检测: one participant's pre-hearing check of camera, microphone, speaker, browser and network
+ * (storage/hearings/device-check.ts). Written by the hub from user input, so the account is a
+ * foreign key; the hearing is not, because `hearings` is a projection without keys (migration 0003):
+ * the route checks the hearing before it writes.
+ */
+export const hearingDeviceChecks = pgTable(
+  'hearing_device_checks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    hearingId: uuid('hearing_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    cameraOk: boolean('camera_ok').notNull(),
+    cameraWidth: integer('camera_width'),
+    cameraHeight: integer('camera_height'),
+    microphoneOk: boolean('microphone_ok').notNull(),
+    /** The loudest sample the level meter saw, 0–1 of full scale. */
+    microphonePeak: doublePrecision('microphone_peak'),
+    speakerConfirmed: boolean('speaker_confirmed').notNull(),
+    /** { webRtc, getUserMedia, webAudio, opus, vp8 }: what the browser supports. */
+    browser: jsonb('browser').$type<{ webRtc: boolean; getUserMedia: boolean; webAudio: boolean; opus: boolean; vp8: boolean }>().notNull(),
+    roundTripP50Ms: doublePrecision('round_trip_p50_ms'),
+    roundTripP95Ms: doublePrecision('round_trip_p95_ms'),
+    downloadMbps: doublePrecision('download_mbps'),
+    uploadMbps: doublePrecision('upload_mbps'),
+    verdict: text('verdict').notNull().$type<DeviceCheckVerdict>(),
+    /** Reason codes (device-check.ts), empty for a plain pass. */
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('hearing_device_checks_verdict_check', sql`${t.verdict} in (${quoted(DEVICE_CHECK_VERDICTS)})`),
+    // The clerk's list: each participant's latest check of one hearing.
+    index('hearing_device_checks_hearing_idx').on(t.hearingId, t.userId, t.createdAt),
   ],
 );
 

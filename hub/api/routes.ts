@@ -6,8 +6,12 @@ import { loginRoute, meRoute } from './auth-routes.ts';
 import { listCourtsRoute } from './court-routes.ts';
 import { fileCaseRoute, getCaseRoute, listCasesRoute, sendCaseCommandRoute } from './case-routes.ts';
 import { listHearingsRoute } from './hearing-routes.ts';
+import { getLiveHearingRoute, sendHearingCommandRoute } from './hearing-live-routes.ts';
+import { hearingRecordingRoutes } from './hearing-recording-routes.ts';
 import { transcriptRoutes } from './transcript-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
+import { deviceCheckRoutes } from './device-check-routes.ts';
+import { probeRoutes } from './probe-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -22,8 +26,14 @@ export function hubRoutes(): AnyRoute[] {
     getCaseRoute,
     sendCaseCommandRoute,
     listHearingsRoute,
+    getLiveHearingRoute,
+    sendHearingCommandRoute,
+    ...hearingRecordingRoutes,
     ...transcriptRoutes,
     ...evidenceRoutes,
+    ...deviceCheckRoutes,
+    // Each hub gets its own probe budget per account.
+    ...probeRoutes(),
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

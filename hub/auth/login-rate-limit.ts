@@ -3,8 +3,11 @@
 import { AppError } from '../../platform/errors.ts';
 
 export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds });
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many failed sign-in attempts; try again later',
+  ) {
+    super('RATE_LIMITED', message, { retryAfterSeconds });
     this.name = 'RateLimitedError';
   }
 }

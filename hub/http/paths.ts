@@ -17,6 +17,16 @@ export const paths = {
   hearingTranscriptVersions: `${API_PREFIX}/hearings/:hearingId/transcript/versions`,
   hearingTranscriptRestore: `${API_PREFIX}/hearings/:hearingId/transcript/versions/:versionId/restore`,
   hearingTranscriptChanges: `${API_PREFIX}/hearings/:hearingId/transcript/changes`,
+  hearingDeviceChecks: `${API_PREFIX}/hearings/:hearingId/device-checks`,
+  /** The live hearing (state, participants) and the commands sent to its actor. */
+  hearingLive: `${API_PREFIX}/hearings/:hearingId/live`,
+  hearingCommands: `${API_PREFIX}/hearings/:hearingId/commands`,
+  hearingRecordings: `${API_PREFIX}/hearings/:hearingId/recordings`,
+  hearingRecordingContent: `${API_PREFIX}/hearings/:hearingId/recordings/:recordingId/content`,
+  /** Network probes of the device check: round trip, download and upload against the hub. */
+  probePing: `${API_PREFIX}/probe/ping`,
+  probeDownload: `${API_PREFIX}/probe/download`,
+  probeUpload: `${API_PREFIX}/probe/upload`,
   caseEvidence: `${API_PREFIX}/cases/:caseId/evidence`,
   evidence: `${API_PREFIX}/evidence/:evidenceId`,
   evidenceContent: `${API_PREFIX}/evidence/:evidenceId/content`,

@@ -11,6 +11,25 @@ import { courtEventReaches, mayFollowCourt } from '../auth/access.ts';
 import { verifySessionToken, type Session } from '../auth/session-token.ts';
 import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, type ServerMessage } from './protocol.ts';
 
+/** An authenticated connection as an extension sees it. */
+export interface RealtimePeer {
+  readonly session: Session;
+  /** Whether the socket is still open (guard sends after an await). */
+  readonly isOpen: boolean;
+  send(message: object): void;
+}
+
+/**
+ * More message types on the same socket (hearing media signalling, hearing chat): the channel
+ * authenticates, parses the JSON and hands every message whose `type` the extension claims to it;
+ * its own protocol's validation is the extension's.
+ */
+export interface RealtimeExtension {
+  readonly types: ReadonlySet<string>;
+  handleMessage(peer: RealtimePeer, message: Record<string, unknown>): void;
+  handleClose(peer: RealtimePeer): void;
+}
+
 /** What the channel needs of a socket; the uWS adapter provides it. */
 export interface RealtimeSocket {
   /** 'dropped' = the transport refused it (backpressure limit); 'closed' = socket already gone. */
@@ -30,6 +49,7 @@ export interface RealtimeChannelOptions {
   slowConsumerBytes?: number;
   maxProtocolErrors?: number;
   maxCaseSubscriptions?: number;
+  extensions?: readonly RealtimeExtension[];
 }
 
 interface Connection {
@@ -39,6 +59,8 @@ interface Connection {
   followsCourt: boolean;
   protocolErrors: number;
   authTimer: NodeJS.Timeout | null;
+  /** This connection as extensions see it (once authenticated). */
+  peer: RealtimePeer | null;
   /** Closes the socket when its session expires: a token's 12 hours bound a socket too. */
   expiryTimer: NodeJS.Timeout | null;
   open: boolean;
@@ -73,6 +95,7 @@ export class RealtimeChannel {
     this.subscriptions = [
       this.options.bus.subscribe(subjects.actorEventBatch('case'), (payload) => this.fanOutBatch(payload)),
       this.options.bus.subscribe(subjects.caseNotice(), (payload) => this.fanOutNotice(payload)),
+      this.options.bus.subscribe(subjects.actorEventBatch('hearing'), (payload) => this.fanOutHearingBatch(payload)),
     ];
   }
 
@@ -91,6 +114,7 @@ export class RealtimeChannel {
       authTimer: null,
       expiryTimer: null,
       open: true,
+      peer: null,
     };
     this.connections.set(socket, connection);
     if (token !== null) {
@@ -117,6 +141,13 @@ export class RealtimeChannel {
       parsed = JSON.parse(text);
     } catch {
       this.protocolError(connection, 'message is not JSON');
+      return;
+    }
+    const type = (parsed as { type?: unknown } | null)?.type;
+    const extension = typeof type === 'string' ? this.options.extensions?.find((candidate) => candidate.types.has(type)) : undefined;
+    if (extension) {
+      if (!connection.peer) this.closeWith(connection, CLOSE_CODES.unauthenticated, 'authenticate first');
+      else extension.handleMessage(connection.peer, parsed as Record<string, unknown>);
       return;
     }
     const result = clientMessage.safeParse(parsed);
@@ -173,6 +204,7 @@ export class RealtimeChannel {
     connection.cases.clear();
     this.leaveCourt(connection);
     this.connections.delete(socket);
+    if (connection.peer) for (const extension of this.options.extensions ?? []) extension.handleClose(connection.peer);
   }
 
   /** Stops following the bus and closes every socket (clients reconnect elsewhere). */
@@ -194,6 +226,13 @@ export class RealtimeChannel {
     if (connection.authTimer) clearTimeout(connection.authTimer);
     connection.authTimer = null;
     connection.session = session;
+    connection.peer = {
+      session,
+      get isOpen() {
+        return connection.open;
+      },
+      send: (message) => this.sendText(connection, JSON.stringify(message)),
+    };
     const untilExpiry = Math.min(Math.max(session.expiresAt * 1000 - Date.now(), 0), MAX_TIMER_MS);
     connection.expiryTimer = setTimeout(() => {
       connection.expiryTimer = null;
@@ -273,6 +312,24 @@ export class RealtimeChannel {
     if (targets.size === 0) return;
     const text = JSON.stringify({ v: 1, type: 'case.event', event } satisfies ServerMessage);
     for (const connection of targets) this.sendText(connection, text);
+  }
+
+  /**
+   * A hearing's events go to the sockets following its case (they passed the case's membership
+   * check): the hearing room and the clerk's screen update live.
+   */
+  private fanOutHearingBatch(payload: unknown): void {
+    const events = typeof payload === 'object' && payload !== null ? (payload as { events?: unknown }).events : undefined;
+    if (!Array.isArray(events)) return;
+    for (const raw of events) {
+      const parsed = domainEventSchema.safeParse(raw);
+      if (!parsed.success) continue;
+      const caseId = parsed.data.summary.caseId;
+      const targets = typeof caseId === 'string' ? this.byCase.get(caseId) : undefined;
+      if (!targets || targets.size === 0) continue;
+      const text = JSON.stringify({ v: 1, type: 'hearing.event', event: parsed.data as DomainEvent } satisfies ServerMessage);
+      for (const connection of [...targets]) this.sendText(connection, text);
+    }
   }
 
   /** A case notice goes to the sockets following that case (they have passed its membership check). */

@@ -31,6 +31,7 @@ export type ServerMessage =
   | ({ v: 1; type: 'unsubscribed' } & SubscriptionTarget)
   | { v: 1; type: 'case.event'; event: DomainEvent }
   | { v: 1; type: 'case.notice'; notice: CaseNotice }
+  | { v: 1; type: 'hearing.event'; event: DomainEvent }
   | { v: 1; type: 'error'; code: ErrorCode; message: string }
   | { v: 1; type: 'pong' };
 

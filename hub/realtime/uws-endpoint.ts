@@ -1,14 +1,19 @@
 // Adapts the realtime channel to a uWS WebSocket route: sockets become RealtimeSocket objects
 // (one per connection, the key of its state), sends are guarded after close, and backpressure
 // limits are set deliberately instead of uWS's silent-drop default.
+import { SIGNAL_MAX_BYTES } from '../../media/signalling/protocol.ts';
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import type { Uws } from '../uws.ts';
 import type { RealtimeChannel, RealtimeSocket } from './channel.ts';
 
 /** uWS drops messages beyond this per socket; the channel closes slow clients well before (at half). */
 export const REALTIME_MAX_BACKPRESSURE = 1024 * 1024;
-/** Client messages are tiny JSON commands. */
-const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+/**
+ * Client messages are small JSON commands, but hearing media signalling carries SDP (≤ 64 KiB): twice
+ * its limit reaches the channel, so an oversize offer gets its coded MEDIA_TOO_LARGE; uWS closes
+ * the socket on anything larger.
+ */
+const MAX_CLIENT_MESSAGE_BYTES = 2 * SIGNAL_MAX_BYTES;
 
 interface SocketData {
   token: string | null;

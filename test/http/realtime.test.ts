@@ -1,28 +1,14 @@
 // The /rt realtime channel end to end: a real WebSocket client against the whole platform.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRequire } from 'node:module';
 import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { solidPng } from '../support/evidence-files.ts';
-
-// Node 20's global WebSocket is experimental; `ws` ships with the uWS package (no type package: the few
-// members used are declared here).
-interface Client {
-  readonly readyState: number;
-  readonly CLOSED: number;
-  send(data: string | Buffer): void;
-  terminate(): void;
-  on(event: 'message', listener: (data: Buffer) => void): void;
-  on(event: 'close', listener: (code: number, reason: Buffer) => void): void;
-  once(event: 'open', listener: () => void): void;
-  once(event: 'error', listener: (error: Error) => void): void;
-}
-const WebSocketClient = createRequire(import.meta.url)('ws') as new (url: string) => Client;
+import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
 
 let demo: DemoPlatform;
 let base: string;
 const tokens: Record<string, string> = {};
 let courtId: string;
-const clients: Client[] = [];
+const clients: RawClient[] = [];
 
 async function post(path: string, token: string, body: unknown) {
   const response = await fetch(base + path, {
@@ -33,46 +19,11 @@ async function post(path: string, token: string, body: unknown) {
   return { status: response.status, json: (await response.json()) as any };
 }
 
-/** A client that queues every message and its close, so tests can await what comes next. */
-function connect(query = ''): Promise<{
-  ws: Client;
-  next: (type?: string) => Promise<any>;
-  received: () => any[];
-  closed: Promise<{ code: number; reason: string }>;
-}> {
-  const ws = new WebSocketClient(`${base.replace('http', 'ws')}/rt${query}`);
-  clients.push(ws);
-  const queue: any[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data) => {
-    queue.push(JSON.parse(String(data)));
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on('close', (code, reason) => {
-      resolve({ code, reason: String(reason) });
-      waiters.splice(0).forEach((wake) => wake());
-    });
-  });
-  const next = async (type?: string): Promise<any> => {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const index = queue.findIndex((message) => type === undefined || message.type === type);
-      if (index >= 0) return queue.splice(index, 1)[0];
-      if (ws.readyState === ws.CLOSED || Date.now() > deadline) throw new Error(`no ${type ?? 'message'} (got ${JSON.stringify(queue)})`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-  };
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, next, received: () => [...queue], closed }));
-    ws.once('error', reject);
-  });
+function connect(query = ''): Promise<RtClient> {
+  return connectRt(base, query, clients);
 }
 
-const send = (ws: Client, message: unknown) => ws.send(JSON.stringify(message));
+const send = (ws: RawClient, message: unknown) => ws.send(JSON.stringify(message));
 
 async function fileCase(token: string): Promise<string> {
   const response = await post('/api/v1/cases', token, {

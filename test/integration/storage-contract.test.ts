@@ -26,6 +26,8 @@ import { getCaseDetail } from '../../storage/cases/get-case-detail.ts';
 import { isCaseMember } from '../../storage/cases/is-case-member.ts';
 import { nextCaseSequence } from '../../storage/cases/next-case-sequence.ts';
 import { listVisibleHearings } from '../../storage/hearings/list-visible-hearings.ts';
+import { recordDeviceCheck } from '../../storage/hearings/record-device-check.ts';
+import { listDeviceChecks } from '../../storage/hearings/list-device-checks.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { caseProjection } from '../../storage/journal/case-projection.ts';
@@ -352,6 +354,40 @@ function storageContract(open: () => Promise<OpenedTestDatabase>) {
     await journal.saveSnapshot(ref, { seq: 5, state: { value: 's5' } });
     expect(await journal.load(ref)).toEqual({ snapshot: { seq: 5, state: { value: 's5' } }, records: [] });
     expect(await journal.load({ kind: 'probe', id: newId() })).toEqual({ snapshot: null, records: [] });
+  });
+
+  it('records hearing device checks with their audit row and lists each participant’s latest', async () => {
+    const hearing = { id: hearingA, caseId: caseA };
+    const measurements = {
+      camera: { ok: true, width: 1280, height: 720 },
+      microphone: { ok: true, peakLevel: 0.25 },
+      speaker: { confirmed: true },
+      browser: { webRtc: true, getUserMedia: true, webAudio: true, opus: true, vp8: true },
+      network: { roundTripP50Ms: 12.5, roundTripP95Ms: 30, downloadMbps: 80.25, uploadMbps: 40.5 },
+    };
+    const first = await recordDeviceCheck({ db: database.db, hearing, measurements: { ...measurements, speaker: { confirmed: false } }, actor: { userId: ids.plaintiff, role: 'party' } });
+    expect(first).toMatchObject({ verdict: 'fail', reasons: ['speaker.unconfirmed'], account: { userId: ids.plaintiff, role: 'party' } });
+    const latest = await recordDeviceCheck({ db: database.db, hearing, measurements, actor: { userId: ids.plaintiff, role: 'party' } });
+    const judges = await recordDeviceCheck({ db: database.db, hearing, measurements: { ...measurements, camera: { ok: false, width: null, height: null } }, actor: { userId: ids.judgeA, role: 'judge' } });
+    const all = await listDeviceChecks({ db: database.db, hearingId: hearingA });
+    expect(all.map((c) => [c.id, c.verdict])).toEqual([[judges.id, 'fail'], [latest.id, 'pass']]);
+    // The figures come back as stored (double precision, as measured).
+    expect(all[1]).toEqual(latest);
+    expect((await listDeviceChecks({ db: database.db, hearingId: hearingA, userId: ids.plaintiff })).map((c) => c.id)).toEqual([latest.id]);
+    expect(await listDeviceChecks({ db: database.db, hearingId: newId() })).toEqual([]);
+    expect(await listDeviceChecks({ db: database.db, hearingId: 'nope' })).toEqual([]);
+    const trail = (await listAudit({ db: database.db, subjectKind: 'hearing', subjectId: hearingA })).filter((r) => r.action === 'hearing.deviceCheck');
+    expect(trail.map((r) => r.detail)).toEqual([first, latest, judges].map((c) => ({ deviceCheckId: c.id, caseId: caseA, verdict: c.verdict, reasons: c.reasons })));
+    // Check and audit row commit together: an outer rollback removes both.
+    const before = [await countRows(database, 'hearing_device_checks'), await countRows(database, 'audit_log')];
+    const abort = new Error('abort');
+    await expect(
+      database.db.transaction(async (tx) => {
+        await recordDeviceCheck({ db: tx, hearing, measurements, actor: { userId: ids.defendant, role: 'party' } });
+        throw abort;
+      }),
+    ).rejects.toBe(abort);
+    expect([await countRows(database, 'hearing_device_checks'), await countRows(database, 'audit_log')]).toEqual(before);
   });
 
   it('writes a use-case’s audit row in its transaction: an outer rollback removes both', async () => {

@@ -42,6 +42,8 @@ export async function startDemoPlatform(options: {
   staticDir?: (dataDir: string) => string;
   /** The platform's log level (tests default to silence). */
   logLevel?: 'warn';
+  /** More configuration (e.g. ECOURT_MEDIA_LOOPBACK_ONLY for WebRTC tests). */
+  env?: Record<string, string>;
 }): Promise<DemoPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), options.tempPrefix));
   const platform = await startPlatform({
@@ -51,6 +53,7 @@ export async function startDemoPlatform(options: {
       ECOURT_DATA_DIR: dataDir,
       ECOURT_DEMO_PASSWORD: DEMO_PASSWORD,
       ...(options.logLevel ? { ECOURT_LOG_LEVEL: options.logLevel } : {}),
+      ...options.env,
     }),
     inMemoryDatabase: true,
     seedDemo: true,
