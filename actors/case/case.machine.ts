@@ -96,9 +96,11 @@ export const caseMachine = setup({
       return context.hearings.some((hearing) => hearing.hearingId === event.hearingId && !hearing.held);
     },
   },
+  // One assign per transition, and each counts the event: every assign action clones the whole
+  // snapshot, so a separate counting action made each transition build three snapshots, not two.
   actions: {
     countEvent: assign({ historyLength: ({ context }) => context.historyLength + 1 }),
-    recordFiling: assign(({ event }) => {
+    recordFiling: assign(({ context, event }) => {
       assertEvent(event, 'FILE');
       const { filing, by } = event;
       return {
@@ -110,35 +112,42 @@ export const caseMachine = setup({
           ...filing.plaintiffs.map((party): CaseParty => ({ ...party, side: 'plaintiff' })),
           ...filing.defendants.map((party): CaseParty => ({ ...party, side: 'defendant' })),
         ],
+        historyLength: context.historyLength + 1,
       };
     }),
-    recordAcceptance: assign(({ event }) => {
+    recordAcceptance: assign(({ context, event }) => {
       assertEvent(event, 'ACCEPT');
-      return { caseNumber: event.caseNumber, courtCode: parseCaseNumber(event.caseNumber)?.courtCode ?? null };
+      return {
+        caseNumber: event.caseNumber,
+        courtCode: parseCaseNumber(event.caseNumber)?.courtCode ?? null,
+        historyLength: context.historyLength + 1,
+      };
     }),
-    recordRejection: assign(({ event }) => {
+    recordRejection: assign(({ context, event }) => {
       assertEvent(event, 'REJECT');
-      return { rejectionReasons: event.reasons };
+      return { rejectionReasons: event.reasons, historyLength: context.historyLength + 1 };
     }),
     recordHearing: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_HEARING');
       return {
         hearings: [...context.hearings, { hearingId: event.hearingId, startsAt: event.startsAt, courtroom: event.courtroom, held: false }],
+        historyLength: context.historyLength + 1,
       };
     }),
     recordHearingHeld: assign(({ context, event }) => {
       assertEvent(event, 'RECORD_HEARING_HELD');
       return {
         hearings: context.hearings.map((hearing) => (hearing.hearingId === event.hearingId ? { ...hearing, held: true } : hearing)),
+        historyLength: context.historyLength + 1,
       };
     }),
-    recordClosingSummary: assign(({ event }) => {
+    recordClosingSummary: assign(({ context, event }) => {
       assertEvent(event, ['ISSUE_JUDGMENT', 'SETTLE_BY_MEDIATION']);
-      return { closingSummary: event.summary };
+      return { closingSummary: event.summary, historyLength: context.historyLength + 1 };
     }),
-    recordWithdrawal: assign(({ event }) => {
+    recordWithdrawal: assign(({ context, event }) => {
       assertEvent(event, 'WITHDRAW');
-      return { withdrawalReason: event.reason };
+      return { withdrawalReason: event.reason, historyLength: context.historyLength + 1 };
     }),
   },
 }).createMachine({
@@ -161,43 +170,43 @@ export const caseMachine = setup({
   }),
   states: {
     draft: {
-      on: { FILE: { target: 'filed', actions: ['recordFiling', 'countEvent'] } },
+      on: { FILE: { target: 'filed', actions: 'recordFiling' } },
     },
     filed: {
       on: {
         BEGIN_REVIEW: { target: 'underReview', actions: 'countEvent' },
-        WITHDRAW: { target: 'withdrawn', actions: ['recordWithdrawal', 'countEvent'] },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
     underReview: {
       on: {
-        ACCEPT: { target: 'accepted', actions: ['recordAcceptance', 'countEvent'] },
-        REJECT: { target: 'rejected', actions: ['recordRejection', 'countEvent'] },
-        WITHDRAW: { target: 'withdrawn', actions: ['recordWithdrawal', 'countEvent'] },
+        ACCEPT: { target: 'accepted', actions: 'recordAcceptance' },
+        REJECT: { target: 'rejected', actions: 'recordRejection' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
       },
     },
     accepted: {
       on: {
-        SCHEDULE_HEARING: { target: 'hearingScheduled', guard: 'hearingIsNew', actions: ['recordHearing', 'countEvent'] },
-        WITHDRAW: { target: 'withdrawn', actions: ['recordWithdrawal', 'countEvent'] },
-        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: ['recordClosingSummary', 'countEvent'] },
+        SCHEDULE_HEARING: { target: 'hearingScheduled', guard: 'hearingIsNew', actions: 'recordHearing' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: 'recordClosingSummary' },
       },
     },
     rejected: { type: 'final' },
     hearingScheduled: {
       on: {
-        RECORD_HEARING_HELD: { target: 'heard', guard: 'hearingIsPending', actions: ['recordHearingHeld', 'countEvent'] },
-        WITHDRAW: { target: 'withdrawn', actions: ['recordWithdrawal', 'countEvent'] },
-        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: ['recordClosingSummary', 'countEvent'] },
+        RECORD_HEARING_HELD: { target: 'heard', guard: 'hearingIsPending', actions: 'recordHearingHeld' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: 'recordClosingSummary' },
       },
     },
     heard: {
       on: {
         // A further hearing (续开庭) after one was held.
-        SCHEDULE_HEARING: { target: 'hearingScheduled', guard: 'hearingIsNew', actions: ['recordHearing', 'countEvent'] },
-        ISSUE_JUDGMENT: { target: 'judgmentIssued', actions: ['recordClosingSummary', 'countEvent'] },
-        WITHDRAW: { target: 'withdrawn', actions: ['recordWithdrawal', 'countEvent'] },
-        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: ['recordClosingSummary', 'countEvent'] },
+        SCHEDULE_HEARING: { target: 'hearingScheduled', guard: 'hearingIsNew', actions: 'recordHearing' },
+        ISSUE_JUDGMENT: { target: 'judgmentIssued', actions: 'recordClosingSummary' },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordWithdrawal' },
+        SETTLE_BY_MEDIATION: { target: 'mediationSettled', actions: 'recordClosingSummary' },
       },
     },
     judgmentIssued: {

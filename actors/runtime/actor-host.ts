@@ -364,7 +364,7 @@ export class ActorHost {
     }
     // The actor may have been dropped while toEvent awaited; never apply to a stale one.
     if (entry.snapshot !== before) throw new ActorFailedError(ref, 'the actor changed while preparing the event');
-    if (before.status !== 'active' || !before.can(event)) {
+    if (before.status !== 'active') {
       return refusal(behaviour.refusalCode, `${command.type} is not allowed in state ${state}`, { state, command: command.type });
     }
     let after: AnyMachineSnapshot;
@@ -372,6 +372,11 @@ export class ActorHost {
       after = runner.next(before, event);
     } catch (error) {
       throw new ActorFailedError(ref, `the machine failed on ${event.type}`, { cause: error });
+    }
+    // An event the state does not take leaves the very same snapshot (guards and all), so only an
+    // unchanged one needs asking: a separate can() first would select the transitions twice.
+    if (after === before && !before.can(event)) {
+      return refusal(behaviour.refusalCode, `${command.type} is not allowed in state ${state}`, { state, command: command.type });
     }
     // Held in memory before the commit, as the actor's state while its record is on the way.
     entry.snapshot = after;

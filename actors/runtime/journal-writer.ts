@@ -9,6 +9,13 @@ export interface GroupCommitOptions {
   /** Flush at the latest this long after the first waiting record. */
   maxDelayMs?: number;
   /**
+   * While no commit is in flight, flush as soon as this many records wait, without waiting for
+   * the timer or a full batch: the database starts on them while the host is still working
+   * through the rest of the same burst of commands (which goes in the next commit), instead of
+   * the two taking turns.
+   */
+  eagerBatch?: number;
+  /**
    * How many commits may be in flight at once. Safe above 1 because an actor awaits its record's
    * commit before it handles its next command: one actor never has records in two batches, and
    * actors' rows do not depend on each other. Two let the database work on one batch while the
@@ -26,6 +33,7 @@ interface PendingRecord {
 export class JournalWriter {
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
+  private readonly eagerBatch: number;
   private readonly maxConcurrent: number;
   private buffer: PendingRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -46,6 +54,7 @@ export class JournalWriter {
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 512);
     this.maxDelayMs = Math.max(0, options.maxDelayMs ?? 2);
+    this.eagerBatch = Math.max(1, options.eagerBatch ?? 48);
     this.maxConcurrent = Math.max(1, options.maxConcurrentCommits ?? 2);
   }
 
@@ -82,7 +91,7 @@ export class JournalWriter {
   private schedule(): void {
     // While every commit slot is busy, new records simply accumulate: the next free slot takes them.
     if (this.inFlight.size >= this.maxConcurrent) return;
-    if (this.buffer.length >= this.maxBatch) {
+    if (this.buffer.length >= this.maxBatch || (this.inFlight.size === 0 && this.buffer.length >= this.eagerBatch)) {
       this.start();
     } else if (this.draining) {
       // A microtask still gathers records appended in the same tick into one batch.

@@ -36,8 +36,16 @@ async function main(): Promise<void> {
     behaviours: [createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher })],
     logger: silentLogger,
     shardCount: Number(required('BENCH_SHARDS')),
-    // BENCH_MAX_COMMITS: group commits in flight at once (the writer's default when unset).
-    ...(process.env.BENCH_MAX_COMMITS ? { groupCommit: { maxConcurrentCommits: Number(process.env.BENCH_MAX_COMMITS) } } : {}),
+    // BENCH_MAX_COMMITS: group commits in flight at once; BENCH_MAX_DELAY_MS: how long the first
+    // record of a group commit may wait for others; BENCH_MAX_BATCH: most records per group commit;
+    // BENCH_EAGER_BATCH: records that start a commit at once while none is in flight (the writer's
+    // defaults when unset).
+    groupCommit: {
+      ...(process.env.BENCH_MAX_COMMITS ? { maxConcurrentCommits: Number(process.env.BENCH_MAX_COMMITS) } : {}),
+      ...(process.env.BENCH_MAX_DELAY_MS ? { maxDelayMs: Number(process.env.BENCH_MAX_DELAY_MS) } : {}),
+      ...(process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {}),
+      ...(process.env.BENCH_EAGER_BATCH ? { eagerBatch: Number(process.env.BENCH_EAGER_BATCH) } : {}),
+    },
   });
   // BENCH_LEASES=1: hold the shards by lease like a production node (so clients can route per
   // node from the lease bucket), ready once it holds all of them; else serve every shard directly.
@@ -51,16 +59,28 @@ async function main(): Promise<void> {
   } else {
     host.serveAllShards();
   }
-  // CPU of this process while the bench drives it (reset right before the first command).
+  // CPU and commits of this process while the bench measures (reset right before its first
+  // measured command, i.e. after any warm-up).
   let cpuSince = process.cpuUsage();
+  let statsSince = host.stats();
   bus.serve('bench.cpu-reset', async () => {
     cpuSince = process.cpuUsage();
+    statsSince = host.stats();
+    commitMs.length = 0;
     return null;
   });
   bus.serve('bench.stats', async () => {
     const cpu = process.cpuUsage(cpuSince);
     const sorted = [...commitMs].sort((a, b) => a - b);
-    return { ...host.stats(), commitP50: sorted[Math.floor(sorted.length / 2)] ?? 0, cpuMicros: cpu.user + cpu.system };
+    const stats = host.stats();
+    return {
+      ...stats,
+      commits: stats.commits - statsSince.commits,
+      records: stats.records - statsSince.records,
+      commitP50: sorted[Math.floor(sorted.length / 2)] ?? 0,
+      cpuMicros: cpu.user + cpu.system,
+      cpuUserMicros: cpu.user,
+    };
   });
   await bus.connection.flush();
   log.info('bench host ready');

@@ -38,6 +38,12 @@ import { createScratchDatabase } from '../../storage/scratch-database.ts';
 let SHARDS = 64;
 /** --batch-per node (distributed shape only): the host holds its shards by lease, the client batches per lease holder. */
 let BATCH_PER_NODE = false;
+/**
+ * --warmup N: before measuring, every host first serves N other actors the same steps (not
+ * counted): a node runs for days, and a fresh process spends a share of its first seconds
+ * compiling its hot code (V8's optimising compiler on its helper threads). 0: measure from cold.
+ */
+let WARMUP_ACTORS = 0;
 const HOST_PROCESS = fileURLToPath(new URL('./actor-host-process.ts', import.meta.url));
 
 interface Result {
@@ -145,6 +151,13 @@ async function drive(client: ActorClient, fixture: CourtFixture, actors: number,
   return { commands: tasks.length, ok, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), phases: phaseResults };
 }
 
+/** The same steps for WARMUP_ACTORS other actors, at the same concurrency; nothing of it is measured. */
+async function warmUp(client: ActorClient, fixture: CourtFixture, options: { actors: number; commands: number; concurrency: number }): Promise<void> {
+  const stepsPerActor = Math.max(1, Math.ceil(options.commands / options.actors));
+  const run = await drive(client, fixture, WARMUP_ACTORS, WARMUP_ACTORS * stepsPerActor, options.concurrency);
+  if (run.ok !== run.commands) throw new Error(`warm-up: ${run.commands - run.ok} of ${run.commands} commands refused`);
+}
+
 async function runConfig(
   config: string,
   database: Database,
@@ -187,14 +200,18 @@ async function runConfig(
   for (let shard = 0; shard < SHARDS; shard++) hosts[shard % hosts.length]!.serveShard('case', shard);
   const client = createBusActorClient({ bus: buses.client, shardCount: SHARDS });
   try {
+    if (WARMUP_ACTORS > 0) await warmUp(client, fixture, options);
+    commitMs.length = 0;
+    projectionMs.length = 0;
+    const statsBefore = hosts.map((host) => host.stats());
     const stopMeter = await meter.start();
     const cpuBefore = process.cpuUsage();
     const run = await drive(client, fixture, options.actors, options.commands, options.concurrency);
     const cpu = process.cpuUsage(cpuBefore);
     const other = await stopMeter();
     const stats = hosts.map((host) => host.stats());
-    const commits = stats.reduce((sum, s) => sum + s.commits, 0);
-    const records = stats.reduce((sum, s) => sum + s.records, 0);
+    const commits = stats.reduce((sum, s) => sum + s.commits, 0) - statsBefore.reduce((sum, s) => sum + s.commits, 0);
+    const records = stats.reduce((sum, s) => sum + s.records, 0) - statsBefore.reduce((sum, s) => sum + s.records, 0);
     const median = (values: number[]) => (values.length ? [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]! : 0);
     // Here the client shares the process, so this includes the sending side too.
     const hostCpuUsPerEvent = (cpu.user + cpu.system) / Math.max(records, 1);
@@ -244,10 +261,12 @@ async function runSeparateHost(
   // --batch-per node: the client reads the lease holders and sends one batch per node, not per shard.
   const routes = BATCH_PER_NODE ? await watchShardRoutes({ connection: bus.connection, namespace: bus.namespace, ttlMs: DEFAULT_LEASE_TTL_MS }) : undefined;
   try {
+    const actorClient = createBusActorClient({ bus, shardCount: SHARDS, ...(routes ? { routes } : {}) });
+    if (WARMUP_ACTORS > 0) await warmUp(actorClient, fixture, options);
     await bus.request('bench.cpu-reset', null);
     const stopMeter = await meter.start();
     const clientBefore = process.cpuUsage();
-    const run = await drive(createBusActorClient({ bus, shardCount: SHARDS, ...(routes ? { routes } : {}) }), fixture, options.actors, options.commands, options.concurrency);
+    const run = await drive(actorClient, fixture, options.actors, options.commands, options.concurrency);
     const client = process.cpuUsage(clientBefore);
     const other = await stopMeter();
     const stats = (await bus.request('bench.stats', null)) as { commits: number; records: number; commitP50: number; cpuMicros: number };
@@ -370,16 +389,19 @@ async function main(): Promise<void> {
       'batch-per': { type: 'string', default: 'node' },
       'skip-raw': { type: 'boolean', default: false },
       only: { type: 'string' },
+      warmup: { type: 'string', default: '0' },
     },
   });
   const actors = Number(values.actors);
   const commands = Number(values.commands ?? actors * 3);
   const concurrencies = values.concurrency.split(',').map(Number);
   const hostCount = Number(values.hosts);
+  WARMUP_ACTORS = Number(values.warmup);
   SHARDS = Number(values.shards);
   if (!['shard', 'node'].includes(values['batch-per'])) throw new Error('--batch-per is shard or node');
   BATCH_PER_NODE = values['batch-per'] === 'node';
   if (![actors, commands, ...concurrencies, hostCount, SHARDS].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--actors, --commands, --concurrency (a list), --hosts and --shards must be positive integers');
+  if (!Number.isInteger(WARMUP_ACTORS) || WARMUP_ACTORS < 0) throw new Error('--warmup must be a whole number of actors');
   const adminUrl = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const natsUrl = process.env.BENCH_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -396,7 +418,7 @@ async function main(): Promise<void> {
     const fixture = await createCourtFixture(database.db, cipher);
     const only = values.only ? values.only.split(',') : ['in-process', 'nats', 'nats-process'];
     console.log(`load average at the start (1, 5, 15 min): ${loadavg().map((n) => n.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
-    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrencies.join(' and ')}, ${SHARDS} shards, ${hostCount} host(s) in the in-process configurations, Postgres + SQL journal with projections`);
+    console.log(`bench: ${actors} case actors, ${commands} commands, concurrency ${concurrencies.join(' and ')}, ${SHARDS} shards, ${hostCount} host(s) in the in-process configurations, Postgres + SQL journal with projections${WARMUP_ACTORS > 0 ? `, after a warm-up of ${WARMUP_ACTORS} other actors per host (not measured)` : ', hosts measured from cold'}`);
     meter = await createCpuMeter(adminUrl, bench.name);
     for (const concurrency of concurrencies) {
       const options = { actors, commands, concurrency, hosts: hostCount };

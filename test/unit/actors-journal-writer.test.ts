@@ -37,6 +37,25 @@ describe('JournalWriter (group commit)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('while no commit is in flight, starts one as soon as eagerBatch records wait; the rest of the burst goes next', async () => {
+    vi.useFakeTimers();
+    const journal = new MemoryJournal();
+    const writer = new JournalWriter(journal, { maxBatch: 100, maxDelayMs: 5, eagerBatch: 3, maxConcurrentCommits: 2 });
+    const release = journal.hold();
+    const burst = Array.from({ length: 5 }, (_, i) => writer.append(record(`r${i}`)));
+    // No timer needed for the first three: the database may start on them at once.
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 1, pendingRecords: 2 });
+    // With a commit in flight the rest waits for the timer (or a full batch), as before.
+    await vi.advanceTimersByTimeAsync(4);
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 1, pendingRecords: 2 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(writer.stats()).toMatchObject({ commitsInFlight: 2, pendingRecords: 0 });
+    release();
+    await Promise.all(burst);
+    expect(journal.commitSizes).toEqual([3, 2]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('with one commit slot, runs one commit at a time; records arriving meanwhile form the next batch', async () => {
     const journal = new MemoryJournal();
     const writer = new JournalWriter(journal, { maxBatch: 100, maxDelayMs: 1, maxConcurrentCommits: 1 });

@@ -57,6 +57,24 @@ describe('MachineRunner', () => {
     actor.stop();
   });
 
+  it('gives back the very same snapshot for an event it does not take (the host asks can() only then)', () => {
+    let snapshot = runner.initial({ id: 'case-3' });
+    for (const event of life.slice(0, 2)) snapshot = runner.next(snapshot, event);
+    // Not taken in this state, and refused by a guard: the same object, and can() says no.
+    const notTaken = { type: 'SCHEDULE_HEARING' as const, by, hearingId: 'h9', startsAt: '2026-12-01T09:00:00+08:00', courtroom: '第一法庭' };
+    expect(runner.next(snapshot, notTaken)).toBe(snapshot);
+    expect(snapshot.can(notTaken)).toBe(false);
+    // Taken: a new snapshot, one count per event.
+    const accepted = runner.next(snapshot, life[2]!);
+    expect(accepted).not.toBe(snapshot);
+    expect(accepted.context.historyLength).toBe(snapshot.context.historyLength + 1);
+    let heard = accepted;
+    for (const event of life.slice(3)) heard = runner.next(heard, event);
+    const heldAgain = { type: 'RECORD_HEARING_HELD' as const, by, hearingId: 'h1' };
+    expect(runner.next(heard, heldAgain)).toBe(heard);
+    expect(heard.can(heldAgain)).toBe(false);
+  });
+
   it('fails the step when an action throws, instead of returning a state', () => {
     const failing = setup({
       types: { context: {} as { total: number }, events: {} as { type: 'ADD'; n: number } | { type: 'BOOM' } },
