@@ -3,10 +3,8 @@
 // litigant only its own. Participants are the case's litigants and the judge and clerk of its court;
 // anyone else gets 404 for the hearing, as evidence routes do for a file.
 import { z } from 'zod';
-import { ConflictError, NotFoundError } from '../../platform/errors.ts';
-import { isCaseMember } from '../../storage/cases/is-case-member.ts';
+import { ConflictError } from '../../platform/errors.ts';
 import { DEVICE_CHECK_REASONS, DEVICE_CHECK_VERDICTS, type DeviceCheck } from '../../storage/hearings/device-check.ts';
-import { getHearing, type HearingRef } from '../../storage/hearings/get-hearing.ts';
 import { listDeviceChecks } from '../../storage/hearings/list-device-checks.ts';
 import { recordDeviceCheck } from '../../storage/hearings/record-device-check.ts';
 import { signedInAs } from '../auth/access.ts';
@@ -14,6 +12,7 @@ import { HEARING_KIND } from '../../actors/hearing/hearing-behaviour.ts';
 import { getLiveHearing } from '../../storage/hearings/get-live-hearing.ts';
 import type { Session } from '../auth/session-token.ts';
 import { paths } from '../http/paths.ts';
+import { hearingOfCaseMember } from './hearing-of-member.ts';
 import { defineRoute } from '../http/route.ts';
 import type { HubServices } from '../services.ts';
 
@@ -52,15 +51,6 @@ export const deviceCheckSchema = measurementsSchema.extend({
 
 const toListing = (check: DeviceCheck): z.input<typeof deviceCheckSchema> => ({ ...check, createdAt: check.createdAt.toISOString() });
 
-/** The hearing, for a participant of its case; to anyone else exactly like a hearing that does not exist. */
-async function hearingOfParticipant(services: HubServices, session: Session, hearingId: string): Promise<HearingRef> {
-  const hearing = await getHearing({ db: services.database.db, hearingId });
-  if (!hearing) throw new NotFoundError('Hearing');
-  const member = await isCaseMember({ db: services.database.db, caseId: hearing.caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } });
-  if (!member) throw new NotFoundError('Hearing');
-  return hearing;
-}
-
 export const recordDeviceCheckRoute = defineRoute({
   method: 'post',
   path: paths.hearingDeviceChecks,
@@ -75,7 +65,7 @@ export const recordDeviceCheckRoute = defineRoute({
   errors: ['NOT_FOUND', 'CONFLICT'],
   async handle({ session, params, body, services }) {
     const caller = session as Session;
-    const hearing = await hearingOfParticipant(services, caller, params.hearingId);
+    const hearing = await hearingOfCaseMember(services, caller, params.hearingId);
     // Any time before the hearing, even weeks ahead; but not for one that will not take place.
     if (hearing.state === 'cancelled') throw new ConflictError('The hearing was cancelled');
     const check = await recordDeviceCheck({
@@ -132,7 +122,7 @@ export const listDeviceChecksRoute = defineRoute({
   errors: ['NOT_FOUND'],
   async handle({ session, params, services }) {
     const caller = session as Session;
-    const hearing = await hearingOfParticipant(services, caller, params.hearingId);
+    const hearing = await hearingOfCaseMember(services, caller, params.hearingId);
     const checks = await listDeviceChecks({
       db: services.database.db,
       hearingId: hearing.id,

@@ -2,12 +2,11 @@
 // and the change audit for the judge and clerk of the case's court. Work goes through the live room.
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
-import { isCaseMember } from '../../storage/cases/is-case-member.ts';
-import { getHearing } from '../../storage/hearings/get-hearing.ts';
-import { anySignedIn, assertCaseMember, signedInAs } from '../auth/access.ts';
+import { anySignedIn, signedInAs } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { transcriptDocName } from '../collab/doc-names.ts';
 import { TranscriptVersionNotFoundError } from '../collab/transcript-service.ts';
+import { hearingOfCaseMember } from './hearing-of-member.ts';
 import { defineRoute } from '../http/route.ts';
 import { paths } from '../http/paths.ts';
 import type { HubServices } from '../services.ts';
@@ -23,11 +22,7 @@ const versionParams = hearingParams.extend({ versionId: z.uuid() });
  * answered exactly like one that does not exist (404), as for cases.
  */
 async function transcriptOfMember(services: HubServices, session: Session, hearingId: string): Promise<{ docName: string; hearingId: string }> {
-  const hearing = await getHearing({ db: services.database.db, hearingId });
-  if (!hearing) throw new NotFoundError('Hearing');
-  assertCaseMember(
-    await isCaseMember({ db: services.database.db, caseId: hearing.caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } }),
-  );
+  const hearing = await hearingOfCaseMember(services, session, hearingId);
   return { docName: transcriptDocName(hearing.caseId, hearing.id), hearingId: hearing.id };
 }
 

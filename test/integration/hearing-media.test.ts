@@ -14,12 +14,10 @@ import type { ServerSignal } from '../../media/signalling/protocol.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { MediaTestClient } from '../support/media-client.ts';
-import { fakeVideoFrame, opusTone, pause } from '../support/media-samples.ts';
+import { pause, sendMediaRounds } from '../support/media-samples.ts';
 import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
 
 const WAIT = { timeout: 20_000, interval: 50 };
-const tone = opusTone(50);
-const frame = fakeVideoFrame();
 
 let demo: DemoPlatform;
 let hearingId: string;
@@ -62,15 +60,7 @@ async function mediaPeer(as: string): Promise<{ peer: MediaTestClient; rt: RtCli
   return { peer, rt };
 }
 
-async function sendMedia(senders: MediaTestClient[], rounds: number): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
-    for (const sender of senders) {
-      sender.sendAudio(tone[i % tone.length]!);
-      if (i % 2 === 0) sender.sendVideoFrame(frame);
-    }
-    await pause(10);
-  }
-}
+const sendMedia = (senders: MediaTestClient[], rounds: number) => sendMediaRounds(senders, rounds, 10);
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'ecourt-hearing-media-'));

@@ -3,10 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HearingRouter } from '../../media/sfu/hearing-router.ts';
 import { MediaPool } from '../../media/sfu/media-pool.ts';
 import { MediaTestClient } from '../support/media-client.ts';
-import { fakeVideoFrame, opusTone, pause } from '../support/media-samples.ts';
+import { pause, sendMediaRounds } from '../support/media-samples.ts';
 
-const tone = opusTone(50);
-const frame = fakeVideoFrame();
 const WAIT = { timeout: 15_000, interval: 50 };
 
 let router: HearingRouter | undefined;
@@ -41,15 +39,7 @@ async function joinAll(hearing: HearingRouter, ids: string[], admit = ids): Prom
 }
 
 /** Sends `rounds` rounds of one audio packet from each sender and a video frame every other round. */
-async function sendMedia(senders: MediaTestClient[], rounds: number): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
-    for (const sender of senders) {
-      sender.sendAudio(tone[i % tone.length]!);
-      if (i % 2 === 0) sender.sendVideoFrame(frame);
-    }
-    await pause(5);
-  }
-}
+const sendMedia = (senders: MediaTestClient[], rounds: number) => sendMediaRounds(senders, rounds, 5);
 
 /** Waits until every client's state names m-lines for every other one. */
 async function negotiated(all: MediaTestClient[]): Promise<void> {

@@ -45,3 +45,23 @@ export function rms(samples: Int16Array): number {
 }
 
 export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What a participant's browser sends, as test peers send it: one Opus packet per peer per round, a video frame every other round. */
+export interface MediaSender {
+  sendAudio(payload: Buffer): void;
+  sendVideoFrame(payloads: Buffer[]): void;
+}
+
+const roundTone = opusTone(50);
+const roundFrame = fakeVideoFrame();
+
+/** Sends `rounds` rounds from each sender (audio each round, video every other), `pauseMs` apart. */
+export async function sendMediaRounds(senders: readonly MediaSender[], rounds: number, pauseMs = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    for (const sender of senders) {
+      sender.sendAudio(roundTone[i % roundTone.length]!);
+      if (i % 2 === 0) sender.sendVideoFrame(roundFrame);
+    }
+    await pause(pauseMs);
+  }
+}
