@@ -9,6 +9,7 @@ import { listDeviceChecks } from '../../storage/hearings/list-device-checks.ts';
 import { recordDeviceCheck } from '../../storage/hearings/record-device-check.ts';
 import { signedInAs } from '../auth/access.ts';
 import { HEARING_KIND } from '../../actors/hearing/hearing-behaviour.ts';
+import { deviceCheckResultOf } from '../../actors/hearing/device-check-result.ts';
 import { getLiveHearing } from '../../storage/hearings/get-live-hearing.ts';
 import type { Session } from '../auth/session-token.ts';
 import { paths } from '../http/paths.ts';
@@ -87,25 +88,11 @@ export const recordDeviceCheckRoute = defineRoute({
 async function tellHearingActor(services: HubServices, caller: Session, check: DeviceCheck): Promise<void> {
   const live = await getLiveHearing({ db: services.database.db, hearingId: check.hearingId, accountId: caller.userId });
   if (!live?.me) return;
-  const { camera, microphone, speaker, browser, network } = check;
-  const lowest = [network.downloadMbps, network.uploadMbps].filter((value): value is number => value !== null);
+  const result = deviceCheckResultOf(check);
+  if (!result) return;
   const reply = await services.actors.ask(
     { kind: HEARING_KIND, id: check.hearingId },
-    {
-      type: 'DEVICE_CHECKED',
-      by: { userId: caller.userId, role: caller.role },
-      participantId: live.me.participantId,
-      result: {
-        passed: check.verdict !== 'fail',
-        camera: camera.ok,
-        microphone: microphone.ok,
-        speaker: speaker.confirmed,
-        browserSupported: browser.webRtc && browser.getUserMedia && browser.webAudio && browser.opus && browser.vp8,
-        roundTripMs: network.roundTripP50Ms === null ? null : Math.round(network.roundTripP50Ms),
-        bandwidthKbps: lowest.length === 0 ? null : Math.round(Math.min(...lowest) * 1000),
-        note: check.reasons.join(', ').slice(0, 500) || undefined,
-      },
-    },
+    { type: 'DEVICE_CHECKED', by: { userId: caller.userId, role: caller.role }, participantId: live.me.participantId, result },
   );
   if (!reply.ok) services.logger.info('device check not passed to the hearing actor', { hearingId: check.hearingId, code: reply.error.code });
 }

@@ -15,6 +15,9 @@ import type { MediaKind, PublishedTrack } from './media-tracks.ts';
 import { ParticipantTransport, type TransportCloseReason } from './participant-transport.ts';
 import { TypedEvents } from './typed-events.ts';
 
+/** The second key frame request for a receiver that just connected or renegotiated. */
+const KEY_FRAME_RETRY_MS = 1000;
+
 export interface HearingRouterOptions {
   hearingId: string;
   /** ICE/DTLS deadline per participant (default 20 s). */
@@ -43,6 +46,7 @@ export class HearingRouter {
   private readonly admitted = new Set<string>();
   private readonly muted = new Set<string>();
   private readonly taps = new Map<string, Set<AudioTap>>();
+  private readonly keyFrameRetries = new Set<ReturnType<typeof setTimeout>>();
   private recorder: HearingRecorder | undefined;
   private recorderStarting: Promise<void> | undefined;
   private closePromise: Promise<void> | undefined;
@@ -126,7 +130,11 @@ export class HearingRouter {
     });
     this.transports.set(participantId, transport);
     transport.events.on('trackPublished', (track) => this.onPublished(transport, track));
-    transport.events.on('negotiated', () => this.sendState(participantId));
+    transport.events.on('negotiated', () => {
+      this.sendState(participantId);
+      this.keyFramesFor(participantId);
+    });
+    transport.events.on('connected', () => this.keyFramesFor(participantId));
     transport.events.on('transportFailed', ({ reason }) => {
       this.events.emit('transportFailed', { participantId, reason });
       void this.detach(transport, reason);
@@ -226,6 +234,8 @@ export class HearingRouter {
   close(): Promise<void> {
     if (this.closePromise) return this.closePromise;
     this.closePromise = (async () => {
+      for (const retry of this.keyFrameRetries) clearTimeout(retry);
+      this.keyFrameRetries.clear();
       for (const set of this.taps.values()) for (const tap of [...set]) tap.close();
       this.taps.clear();
       await Promise.all([...this.transports.values()].map((transport) => this.detach(transport, 'hearing-closed')));
@@ -287,6 +297,27 @@ export class HearingRouter {
     for (const [participantId, transport] of this.transports) {
       if (this.admitted.has(participantId)) transport.published.get('video')?.requestKeyFrame();
     }
+  }
+
+  /**
+   * A receiver that just connected or took a new offer can only start decoding a forwarded video at a
+   * key frame: ask every publisher it receives for one now, and once more a moment later — the
+   * browser sets up its decoders after applying the answer, and a late joiner's own PLI may not
+   * come (without this a late joiner saw packets but no picture).
+   */
+  private keyFramesFor(receiverId: string): void {
+    const ask = () => {
+      if (this.isClosed || !this.admitted.has(receiverId)) return;
+      for (const [sourceId, source] of this.transports) {
+        if (sourceId !== receiverId && this.admitted.has(sourceId)) source.published.get('video')?.requestKeyFrame();
+      }
+    };
+    ask();
+    const again = setTimeout(() => {
+      this.keyFrameRetries.delete(again);
+      ask();
+    }, KEY_FRAME_RETRY_MS);
+    this.keyFrameRetries.add(again);
   }
 
   private pauseSlotsOf(sourceId: string, kinds: MediaKind[]): void {

@@ -42,11 +42,14 @@ export interface PortalBrowser {
   close(): Promise<void>;
 }
 
-export async function startPortalBrowser(tempPrefix: string): Promise<PortalBrowser> {
+/** Chromium's fake camera (a test pattern) and microphone (a beep), granted without a prompt. */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
+
+export async function startPortalBrowser(tempPrefix: string, options: { chromiumArgs?: readonly string[] } = {}): Promise<PortalBrowser> {
   await ensureComponentsBuilt();
   const demo = await startDemoPlatform({ tempPrefix, staticDir: () => DEFAULT_STATIC_DIR, logLevel: 'warn' });
   const { platform, base: baseUrl } = demo;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   return {

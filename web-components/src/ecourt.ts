@@ -8,6 +8,8 @@ import { EcourtFilingForm } from './elements/filing-form.ts';
 import { EcourtTranscriptEditor } from './elements/transcript-editor.ts';
 import { EcourtEvidenceViewer } from './elements/evidence-viewer.ts';
 import { EcourtEvidenceList } from './elements/evidence-list.ts';
+import { EcourtDeviceCheck } from './elements/device-check.ts';
+import { EcourtHearingRoom } from './elements/hearing-room.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
@@ -18,6 +20,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-transcript-editor', EcourtTranscriptEditor],
   ['ecourt-evidence-viewer', EcourtEvidenceViewer],
   ['ecourt-evidence-list', EcourtEvidenceList],
+  ['ecourt-device-check', EcourtDeviceCheck],
+  ['ecourt-hearing-room', EcourtHearingRoom],
 ];
 for (const [name, constructor] of elements) {
   if (!customElements.get(name)) customElements.define(name, constructor);
@@ -33,5 +37,7 @@ declare global {
     'ecourt-transcript-editor': EcourtTranscriptEditor;
     'ecourt-evidence-viewer': EcourtEvidenceViewer;
     'ecourt-evidence-list': EcourtEvidenceList;
+    'ecourt-device-check': EcourtDeviceCheck;
+    'ecourt-hearing-room': EcourtHearingRoom;
   }
 }

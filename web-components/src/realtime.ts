@@ -1,20 +1,35 @@
 // The browser side of the hub's /rt channel: one socket per token, shared by the elements of
 // a page; subscriptions are reference-counted and re-sent after every reconnect (with backoff),
 // and listeners hear "resync" then, because events may have been missed while offline.
+// Elements also send on it (hearing chat, media signalling): queued until the socket is ready.
 
 import type { DomainEvent } from '../../actors/runtime/types.ts';
 import type { CaseNotice } from '../../hub/realtime/protocol.ts';
+import type { ServerSignal } from '../../media/signalling/protocol.ts';
 
 export type { CaseNotice };
 
 /** A case's domain event as the hub forwards it. */
 export type CaseEvent = DomainEvent;
 
+/** A chat line between a participant and the hearing's judge and clerk. */
+export interface HearingChat {
+  hearingId: string;
+  from: { participantId: string; displayName: string; role: string };
+  text: string;
+  at: string;
+}
+
 export type RealtimeSubscription = { caseId: string } | { scope: 'court' };
 
 export type RealtimeMessage =
   | { type: 'case.event'; event: CaseEvent }
   | { type: 'case.notice'; notice: CaseNotice }
+  /** A hearing's domain event (kind 'hearing', summary = HearingSummary) of a subscribed case. */
+  | { type: 'hearing.event'; event: CaseEvent }
+  | { type: 'hearing.chat'; chat: HearingChat }
+  /** WebRTC signalling from the media node (media.offer, media.ice, media.state, media.error…). */
+  | { type: 'media'; signal: ServerSignal }
   | { type: 'resync' }
   | { type: 'error'; code: string; message: string };
 
@@ -31,6 +46,8 @@ export interface RealtimeOptions {
 
 /** Close codes after which reconnecting cannot help: the token is invalid or forbidden. */
 const FINAL_CLOSE_CODES = new Set([4401, 4403]);
+/** Messages held while offline; beyond this the oldest go (a long outage is followed by a resync). */
+const MAX_QUEUED = 256;
 
 const subscriptionKey = (subscription: RealtimeSubscription): string =>
   'caseId' in subscription ? `case:${subscription.caseId}` : `scope:${subscription.scope}`;
@@ -50,6 +67,7 @@ export class RealtimeClient {
   private readonly subscriptions = new Map<string, { subscription: RealtimeSubscription; count: number }>();
   private readonly listeners = new Set<(message: RealtimeMessage) => void>();
   private readonly statusListeners = new Set<(status: RealtimeStatus) => void>();
+  private readonly queued: Record<string, unknown>[] = [];
   private attempt = 0;
   private everReady = false;
   private ready = false;
@@ -73,7 +91,7 @@ export class RealtimeClient {
     if (entry) entry.count += 1;
     else {
       this.subscriptions.set(key, { subscription, count: 1 });
-      if (this.ready) this.send({ v: 1, type: 'subscribe', ...subscription });
+      if (this.ready) this.write({ v: 1, type: 'subscribe', ...subscription });
     }
     let undone = false;
     return () => {
@@ -84,8 +102,24 @@ export class RealtimeClient {
       held.count -= 1;
       if (held.count > 0) return;
       this.subscriptions.delete(key);
-      if (this.ready) this.send({ v: 1, type: 'unsubscribe', ...subscription });
+      if (this.ready) this.write({ v: 1, type: 'unsubscribe', ...subscription });
     };
+  }
+
+  /**
+   * Sends an application message (it carries its own `v` and `type`). While the socket is not
+   * ready it waits in a bounded queue, sent after the subscriptions on reconnect; `queue: false`
+   * drops it instead, for messages that make no sense on a new connection (media signalling).
+   */
+  send(message: Record<string, unknown>, options: { queue?: boolean } = {}): void {
+    if (this.closed) return;
+    if (this.ready && this.socket?.readyState === WebSocket.OPEN) {
+      this.write(message);
+      return;
+    }
+    if (options.queue === false) return;
+    this.queued.push(message);
+    if (this.queued.length > MAX_QUEUED) this.queued.shift();
   }
 
   onMessage(listener: (message: RealtimeMessage) => void): () => void {
@@ -100,6 +134,7 @@ export class RealtimeClient {
 
   close(): void {
     this.closed = true;
+    this.queued.length = 0;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.pingTimer);
     this.socket?.close(1000, 'client closed');
@@ -142,7 +177,9 @@ export class RealtimeClient {
   }
 
   private handle(data: string): void {
-    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string };
+    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string } & Partial<Omit<HearingChat, 'from'>> & {
+      from?: HearingChat['from'];
+    };
     try {
       message = JSON.parse(data) as typeof message;
     } catch {
@@ -152,9 +189,10 @@ export class RealtimeClient {
       case 'ready': {
         this.ready = true;
         this.attempt = 0;
-        for (const { subscription } of this.subscriptions.values()) this.send({ v: 1, type: 'subscribe', ...subscription });
+        for (const { subscription } of this.subscriptions.values()) this.write({ v: 1, type: 'subscribe', ...subscription });
+        for (const queued of this.queued.splice(0)) this.write(queued);
         clearInterval(this.pingTimer);
-        this.pingTimer = setInterval(() => this.send({ v: 1, type: 'ping' }), this.options.pingIntervalMs ?? 25_000);
+        this.pingTimer = setInterval(() => this.write({ v: 1, type: 'ping' }), this.options.pingIntervalMs ?? 25_000);
         this.setStatus('open');
         if (this.everReady) this.emit({ type: 'resync' });
         this.everReady = true;
@@ -166,6 +204,21 @@ export class RealtimeClient {
       case 'case.notice':
         if (message.notice) this.emit({ type: 'case.notice', notice: message.notice });
         break;
+      case 'hearing.event':
+        if (message.event) this.emit({ type: 'hearing.event', event: message.event });
+        break;
+      case 'hearing.chat':
+        if (typeof message.hearingId === 'string' && message.from && typeof message.text === 'string') {
+          this.emit({ type: 'hearing.chat', chat: { hearingId: message.hearingId, from: message.from, text: message.text, at: message.at ?? new Date().toISOString() } });
+        }
+        break;
+      case 'media.offer':
+      case 'media.answer':
+      case 'media.ice':
+      case 'media.state':
+      case 'media.error':
+        this.emit({ type: 'media', signal: message as unknown as ServerSignal });
+        break;
       case 'error':
         this.emit({ type: 'error', code: message.code ?? 'INTERNAL', message: message.message ?? '' });
         break;
@@ -175,7 +228,7 @@ export class RealtimeClient {
     }
   }
 
-  private send(message: Record<string, unknown>): void {
+  private write(message: Record<string, unknown>): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 

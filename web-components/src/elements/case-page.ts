@@ -34,6 +34,9 @@ const ENDED_OFF_LINE: ReadonlySet<CaseState> = new Set(['rejected', 'withdrawn']
 const SIDE_ORDER = ['plaintiff', 'defendant', 'third_party'];
 const sideOrder = (side: string): number => (SIDE_ORDER.includes(side) ? SIDE_ORDER.indexOf(side) : SIDE_ORDER.length);
 
+/** Who takes part in a hearing and so runs its device check (court administrators do not; the hub says 403). */
+const HEARING_PARTICIPANT_ROLES: ReadonlySet<string> = new Set(['party', 'lawyer', 'institution', 'judge', 'clerk']);
+
 /** Hearing times are entered in court time (China has one time zone, UTC+8, no summer time). */
 const COURT_UTC_OFFSET = '+08:00';
 
@@ -43,6 +46,7 @@ export class EcourtCasePage extends LitElement {
     caseId: { type: String, attribute: 'case-id' },
     listLink: { type: String, attribute: 'list-link' },
     transcriptLink: { type: String, attribute: 'transcript-link' },
+    hearingLink: { type: String, attribute: 'hearing-link' },
     evidenceLink: { type: String, attribute: 'evidence-link' },
     detail: { state: true },
     failure: { state: true },
@@ -50,6 +54,7 @@ export class EcourtCasePage extends LitElement {
     busy: { state: true },
     commandFailure: { state: true },
     notice: { state: true },
+    deviceCheckHearing: { state: true },
   };
 
   static override styles = [
@@ -81,6 +86,8 @@ export class EcourtCasePage extends LitElement {
   declare caseId: string;
   declare listLink: string;
   declare transcriptLink: string;
+  /** Where a hearing's live room is: '{caseId}' and '{hearingId}' are filled in. */
+  declare hearingLink: string;
   declare evidenceLink: string;
   declare detail: CaseDetail | null;
   declare failure: unknown;
@@ -88,6 +95,8 @@ export class EcourtCasePage extends LitElement {
   declare busy: boolean;
   declare commandFailure: unknown;
   declare notice: string | null;
+  /** The hearing whose device check (设备检测) is open under the hearings table. */
+  declare deviceCheckHearing: string | null;
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
@@ -101,6 +110,7 @@ export class EcourtCasePage extends LitElement {
     this.caseId = '';
     this.listLink = '#/cases';
     this.transcriptLink = '#/cases/{caseId}/hearings/{hearingId}/transcript';
+    this.hearingLink = '#/cases/{caseId}/hearings/{hearingId}/room';
     this.evidenceLink = '#/cases/{caseId}/evidence/{evidenceId}';
     this.detail = null;
     this.failure = null;
@@ -108,6 +118,7 @@ export class EcourtCasePage extends LitElement {
     this.busy = false;
     this.commandFailure = null;
     this.notice = null;
+    this.deviceCheckHearing = null;
   }
 
   override connectedCallback(): void {
@@ -273,6 +284,10 @@ export class EcourtCasePage extends LitElement {
     return this.transcriptLink.replace('{caseId}', encodeURIComponent(caseId)).replace('{hearingId}', encodeURIComponent(hearingId));
   }
 
+  private hearingHref(caseId: string, hearingId: string): string {
+    return this.hearingLink.replace('{caseId}', encodeURIComponent(caseId)).replace('{hearingId}', encodeURIComponent(hearingId));
+  }
+
   private sideName(side: string): string {
     const key = `case.side.${side}`;
     return isMessageKey(key) ? this.locale.t(key) : side;
@@ -327,12 +342,20 @@ export class EcourtCasePage extends LitElement {
           ${c.hearings.length === 0
             ? html`<p class="muted">${t('case.noHearings')}</p>`
             : html`<table data-testid="case-hearings">
-                <thead><tr><th>${t('case.hearing.startsAt')}</th><th>${t('case.hearing.courtroom')}</th><th>${t('case.hearing.state')}</th><th>${t('transcript.title')}</th></tr></thead>
+                <thead><tr><th>${t('case.hearing.startsAt')}</th><th>${t('case.hearing.courtroom')}</th><th>${t('case.hearing.state')}</th><th>${t('case.hearing.room')}</th><th>${t('transcript.title')}</th><th>${t('case.hearing.deviceCheck')}</th></tr></thead>
                 <tbody>
                   ${c.hearings.map((h) => html`<tr><td>${formatDateTime(lang, h.startsAt)}</td><td>${h.courtroom}</td><td>${this.hearingStateName(h.state)}</td>
-                    <td><a href=${this.transcriptHref(c.id, h.id)} data-testid="hearing-transcript-link" data-hearing-id=${h.id}>${t('transcript.open')}</a></td></tr>`)}
+                    <td><a href=${this.hearingHref(c.id, h.id)} data-testid="hearing-room-link" data-hearing-id=${h.id}>${t('hearingRoom.open')}</a></td>
+                    <td><a href=${this.transcriptHref(c.id, h.id)} data-testid="hearing-transcript-link" data-hearing-id=${h.id}>${t('transcript.open')}</a></td>
+                    <td>${h.state === 'scheduled' && HEARING_PARTICIPANT_ROLES.has(this.sessions.session?.user.role ?? '')
+                      ? html`<button type="button" class="secondary" data-testid="hearing-device-check" data-hearing-id=${h.id} aria-expanded=${String(this.deviceCheckHearing === h.id)}
+                          @click=${() => (this.deviceCheckHearing = this.deviceCheckHearing === h.id ? null : h.id)}>${this.deviceCheckHearing === h.id ? t('deviceCheck.close') : t('deviceCheck.open')}</button>`
+                      : '—'}</td></tr>`)}
                 </tbody>
               </table>`}
+          ${this.deviceCheckHearing && c.hearings.some((h) => h.id === this.deviceCheckHearing)
+            ? html`<ecourt-device-check api-base=${this.apiBase} hearing=${this.deviceCheckHearing}></ecourt-device-check>`
+            : nothing}
         </section>
         <ecourt-evidence-list api-base=${this.apiBase} case-id=${c.id} viewer-link=${this.evidenceLink}></ecourt-evidence-list>
         ${this.failure ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}

@@ -1,6 +1,7 @@
 // <ecourt-portal>: the demo court's website: header with the court's name, navigation, language
 // switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>,
-// #/cases/<id>/hearings/<hearingId>/transcript, #/cases/<id>/evidence/<evidenceId>, #/file).
+// #/cases/<id>/hearings/<hearingId>/transcript, #/cases/<id>/hearings/<hearingId>/room,
+// #/cases/<id>/evidence/<evidenceId>, #/file).
 import { LitElement, html, css, nothing } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController, setLang } from '../locale.ts';
@@ -17,6 +18,7 @@ type Route =
   | { page: 'cases' }
   | { page: 'case'; caseId: string }
   | { page: 'transcript'; caseId: string; hearingId: string }
+  | { page: 'hearingRoom'; caseId: string; hearingId: string }
   | { page: 'evidence'; caseId: string; evidenceId: string }
   | { page: 'file' };
 
@@ -28,6 +30,10 @@ export function parseRoute(hash: string): Route {
   const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
   if (transcriptMatch?.[1] && transcriptMatch[2]) {
     return { page: 'transcript', caseId: decodeURIComponent(transcriptMatch[1]), hearingId: decodeURIComponent(transcriptMatch[2]) };
+  }
+  const roomMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/room$/.exec(path);
+  if (roomMatch?.[1] && roomMatch[2]) {
+    return { page: 'hearingRoom', caseId: decodeURIComponent(roomMatch[1]), hearingId: decodeURIComponent(roomMatch[2]) };
   }
   const evidenceMatch = /^\/cases\/([^/]+)\/evidence\/([^/]+)$/.exec(path);
   if (evidenceMatch?.[1] && evidenceMatch[2]) {
@@ -170,7 +176,7 @@ export class EcourtPortal extends LitElement {
           <ul>
             <li><a href="#/" data-testid="nav-home" aria-current=${page === 'home' ? 'page' : 'false'}>${t('nav.home')}</a></li>
             ${session
-              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' || page === 'evidence' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
+              ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' || page === 'hearingRoom' || page === 'evidence' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
               : nothing}
             ${canFile ? html`<li><a href="#/file" data-testid="nav-file" aria-current=${page === 'file' ? 'page' : 'false'}>${t('nav.file')}</a></li>` : nothing}
             ${session
@@ -202,6 +208,10 @@ export class EcourtPortal extends LitElement {
     if (route.page === 'transcript') {
       return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="transcript-back">← ${this.locale.t('transcript.back')}</a></p>
         <ecourt-transcript-editor api-base=${this.apiBase} doc=${transcriptDocName(route.caseId, route.hearingId)}></ecourt-transcript-editor>`;
+    }
+    if (route.page === 'hearingRoom') {
+      return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="hearing-room-back">← ${this.locale.t('hearingRoom.back')}</a></p>
+        <ecourt-hearing-room api-base=${this.apiBase} hearing=${route.hearingId}></ecourt-hearing-room>`;
     }
     if (route.page === 'evidence') {
       return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="evidence-back">← ${this.locale.t('evidence.back')}</a></p>

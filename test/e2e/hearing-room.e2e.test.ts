@@ -1,0 +1,181 @@
+// The live hearing room end to end in headless Chromium with the fake camera (a test pattern) and
+// microphone: judge1, party1 and lawyer1 in three browser contexts. Each reports a device check,
+// acknowledges the court discipline; the judge opens the waiting room and enters; the others wait
+// and are admitted; everyone sees the others' video; the judge starts (recording shows), mutes the
+// party, sees the raised hand, the chat and the connection figures, and ends the hearing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumSkipReason as skipReason, FAKE_MEDIA_ARGS, hasChromium, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
+
+/** What <ecourt-device-check> reports when done (its measurements and verdict). */
+const PASSED_CHECK = {
+  camera: { ok: true, width: 640, height: 480 },
+  microphone: { ok: true, peakLevel: 0.4 },
+  speaker: { confirmed: true },
+  browser: { webRtc: true, getUserMedia: true, webAudio: true, opus: true, vp8: true },
+  network: { roundTripP50Ms: 2, roundTripP95Ms: 5, downloadMbps: 200, uploadMbps: 150 },
+  verdict: 'pass',
+  reasons: [],
+};
+
+describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, () => {
+  let portal: PortalBrowser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    portal = await startPortalBrowser('ecourt-e2e-hearing-room-', { chromiumArgs: FAKE_MEDIA_ARGS });
+    ({ baseUrl } = portal);
+  });
+
+  afterAll(async () => {
+    await portal?.close();
+  });
+
+  /** The demo hearing, once its actor answers the live route. */
+  const demoHearing = (page: Page) =>
+    page.evaluate(async () => {
+      const { token } = JSON.parse(sessionStorage.getItem('ecourt.session')!) as { token: string };
+      const headers = { authorization: `Bearer ${token}` };
+      for (;;) {
+        const { hearings } = (await (await fetch('/api/v1/hearings', { headers })).json()) as { hearings: { id: string; caseId: string }[] };
+        if (hearings[0] && (await fetch(`/api/v1/hearings/${hearings[0].id}/live`, { headers })).ok) return hearings[0];
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+
+  const room = (page: Page) => page.getByTestId('hearing-room');
+  const stage = (page: Page, value: string) => page.locator(`[data-testid="hearing-room"][data-stage="${value}"]`).waitFor();
+
+  /** Logs in and waits for the portal to land on the case list (it navigates there after the login). */
+  async function logIn(page: Page, username: string) {
+    await portal.logIn(page, username);
+    await page.getByTestId('case-list').waitFor();
+  }
+
+  /** Opens the room and reports a passed device check the way <ecourt-device-check> does. */
+  async function arrive(page: Page, hearing: { id: string; caseId: string }) {
+    await page.goto(`${baseUrl}/#/cases/${hearing.caseId}/hearings/${hearing.id}/room`);
+    await stage(page, 'deviceCheck');
+    await page.locator('ecourt-device-check').evaluate((element, detail) => {
+      element.dispatchEvent(new CustomEvent('device-check-done', { detail, bubbles: true, composed: true }));
+    }, PASSED_CHECK);
+    await stage(page, 'acknowledge');
+    expect(await page.getByTestId('hearing-discipline').textContent()).toContain('法庭纪律');
+    expect(await page.getByTestId('hearing-enter').isDisabled()).toBe(true);
+    await page.getByTestId('hearing-acknowledge').check();
+  }
+
+  /**
+   * A tile per other participant, each playing a live audio and video track with RTP arriving
+   * (an unmuted track); with `frames`, every video also decodes (videoWidth > 0).
+   */
+  async function seesEveryone(page: Page, others: number, { frames }: { frames: boolean }) {
+    await expect.poll(() => page.getByTestId('hearing-tile').count(), { timeout: 20_000 }).toBe(others);
+    const tiles = () =>
+      page.locator('[data-testid="hearing-tile"] video').evaluateAll((videos) =>
+        videos.map((element) => {
+          const video = element as HTMLVideoElement;
+          const tracks = (video.srcObject as MediaStream | null)?.getTracks() ?? [];
+          return {
+            receiving: tracks.map((track) => `${track.kind}:${track.readyState === 'live' && !track.muted}`).sort(),
+            decoding: video.videoWidth > 0,
+          };
+        }),
+      );
+    const receiving = { receiving: ['audio:true', 'video:true'], decoding: frames ? true : expect.any(Boolean) };
+    await expect.poll(tiles, { timeout: 30_000 }).toEqual(Array.from({ length: others }, () => receiving));
+  }
+
+  it('runs a hearing: waiting room, admission, video, start, mute, hand, chat, quality, end', async () => {
+    const judge = await portal.openPage();
+    await logIn(judge, 'judge1');
+    const hearing = await demoHearing(judge);
+
+    // The judge declares before the lobby opens, opens it early, and enters without admission.
+    await arrive(judge, hearing);
+    expect(await room(judge).getAttribute('data-state')).toBe('scheduled');
+    await judge.getByTestId('hearing-enter').click();
+    await stage(judge, 'notYetOpen');
+    await judge.getByTestId('hearing-open-lobby').click();
+    await stage(judge, 'acknowledge');
+    await judge.getByTestId('hearing-enter').click();
+    await stage(judge, 'inRoom');
+
+    // Party and lawyer (on a phone) wait; the judge sees them and admits both.
+    const party = await portal.openPage();
+    // Keeps the page's WebSockets reachable, to cut the /rt socket as a network drop would.
+    await party.addInitScript(() => {
+      const sockets: WebSocket[] = [];
+      (window as unknown as { ecourtSockets: WebSocket[] }).ecourtSockets = sockets;
+      window.WebSocket = class extends WebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          sockets.push(this);
+        }
+      };
+    });
+    await logIn(party, 'party1');
+    await arrive(party, hearing);
+    await party.getByTestId('hearing-enter').click();
+    await stage(party, 'waiting');
+    const lawyer = await portal.openPage({ width: 390, height: 844 });
+    await logIn(lawyer, 'lawyer1');
+    await arrive(lawyer, hearing);
+    await lawyer.getByTestId('hearing-enter').click();
+    await stage(lawyer, 'waiting');
+    await expect.poll(() => judge.getByTestId('hearing-admit').count()).toBe(2);
+    await judge.getByTestId('hearing-admit').first().click();
+    await expect.poll(() => judge.getByTestId('hearing-admit').count()).toBe(1);
+    await judge.getByTestId('hearing-admit').click();
+    await stage(party, 'inRoom');
+    await stage(lawyer, 'inRoom');
+
+    // Everyone decodes everyone's video (videoWidth > 0): the media node asks the publishers for a key
+    // frame whenever a receiver connects or takes a new offer.
+    await seesEveryone(judge, 2, { frames: true });
+    await seesEveryone(party, 2, { frames: true });
+    await seesEveryone(lawyer, 2, { frames: true });
+    // The phone shows one column and no sideways scrolling.
+    expect(await lawyer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    // Start: everyone sees the recording indicator.
+    await judge.getByTestId('hearing-start').click();
+    for (const page of [judge, party, lawyer]) await page.getByTestId('hearing-recording').waitFor();
+    expect(await party.getByTestId('hearing-recording').textContent()).toContain('录音录像中');
+
+    // The judge mutes the party: the lawyer's tile of the party says so.
+    const partyId = await party.getByTestId('hearing-self').getAttribute('data-participant-id');
+    await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] [data-testid="tile-mute"]`).click();
+    await lawyer.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"][data-muted="true"]`).waitFor();
+
+    // The party raises a hand and writes to the clerk; the judge sees both.
+    await party.getByTestId('hearing-hand').click();
+    await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] [data-testid="tile-hand"]`).waitFor();
+    await party.getByTestId('hearing-tab-chat').click();
+    await judge.getByTestId('hearing-tab-chat').click();
+    await party.getByTestId('hearing-chat-input').fill('审判长，我申请出示补充证据。');
+    await party.getByTestId('hearing-chat-send').click();
+    await expect.poll(() => judge.getByTestId('hearing-chat').textContent()).toContain('我申请出示补充证据');
+
+    // Connection figures for the judge: every tile has a bitrate.
+    await expect
+      .poll(async () => (await judge.getByTestId('tile-quality').allTextContents()).filter((text) => /\d+ kbit\/s/.test(text)).length, { timeout: 15_000 })
+      .toBe(2);
+    await screenshot(judge, 'hearing-room.png');
+
+    // The party's /rt socket drops: "reconnecting", then back in the room without a new admission.
+    await party.evaluate(() => {
+      for (const socket of (window as unknown as { ecourtSockets: WebSocket[] }).ecourtSockets) if (socket.url.includes('/rt')) socket.close();
+    });
+    await party.getByTestId('hearing-reconnecting').waitFor();
+    await party.locator('[data-testid="hearing-room"][data-stage="inRoom"][data-peer="connected"]').waitFor({ timeout: 30_000 });
+    await party.getByTestId('hearing-reconnecting').waitFor({ state: 'detached' });
+    await seesEveryone(party, 2, { frames: false });
+    await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"]`).waitFor();
+
+    await judge.getByTestId('hearing-end').click();
+    for (const page of [judge, party, lawyer]) await page.locator('[data-testid="hearing-room"][data-state="concluded"]').waitFor();
+    await stage(party, 'closed');
+    expect(portal.pageErrors).toEqual([]);
+  }, 150_000);
+});
