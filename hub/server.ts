@@ -52,6 +52,7 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     actors: deps.actors,
     blobs,
     logger,
+    ...(deps.hearingMediaNodes ? { nodes: deps.hearingMediaNodes } : {}),
   });
   const realtime = new RealtimeChannel({
     bus: deps.bus,

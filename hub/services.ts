@@ -11,6 +11,7 @@ import type { RoomLimits } from './collab/doc-room.ts';
 import type { RoomReplication } from './collab/room-registry.ts';
 import type { TranscriptService } from './collab/transcript-service.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
+import type { HearingMediaNodes } from './hearings/hearing-media-gateway.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -28,10 +29,12 @@ export interface HubDeps {
   collabLimits?: Partial<RoomLimits>;
   /** Distributed mode: documents served by several hub nodes, one owner each (hub/collab/relay). */
   collabReplication?: RoomReplication;
+  /** Distributed mode: each hearing's media on one owner hub node by lease, the others relay its signalling (hub/hearings). */
+  hearingMediaNodes?: HearingMediaNodes;
 }
 
 /** What route handlers and the realtime channel see: the node's parts plus the hub's own. */
-export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits' | 'collabReplication'> {
+export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersistence' | 'collabLimits' | 'collabReplication' | 'hearingMediaNodes'> {
   loginRateLimit: LoginRateLimit;
   /** Server-side work on hearing transcripts (text + hash, versions, restore, change audit) through the live rooms. */
   transcripts: TranscriptService;

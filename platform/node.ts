@@ -32,6 +32,7 @@ import { hearingProjection } from '../storage/journal/hearing-projection.ts';
 import { createFilingReferenceCheck } from '../storage/journal/filing-references.ts';
 import { startHub, type RunningHub } from '../hub/server.ts';
 import { startDocReplication } from '../hub/collab/relay/doc-replication.ts';
+import { startHearingMediaNodes } from '../hub/hearings/media-nodes.ts';
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web-components/dist/', import.meta.url));
 
@@ -188,10 +189,23 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         : undefined;
       // Stopped after the hub closed its rooms: gives back any lease still held.
       if (collabReplication) teardown.push(() => collabReplication.stop());
+      // Several hub nodes on NATS: each hearing's media runs on one owner node (a KV lease), the others relay its signalling.
+      const hearingMediaNodes = config.NATS_URL
+        ? await startHearingMediaNodes({
+            connection: (bus as NatsBus).connection,
+            namespace: (bus as NatsBus).namespace,
+            nodeId,
+            leaseTtlMs: config.ECOURT_LEASE_TTL_MS,
+            logger,
+          })
+        : undefined;
+      // Stopped after the hub closed its routers: gives back any lease still held.
+      if (hearingMediaNodes) teardown.push(() => hearingMediaNodes.stop());
       const runningHub = await startHub({
         collabPersistence: collabStore,
         collabLimits: { maxMessageBytes: config.ECOURT_COLLAB_MAX_MESSAGE_BYTES },
         ...(collabReplication ? { collabReplication } : {}),
+        ...(hearingMediaNodes ? { hearingMediaNodes } : {}),
         config,
         logger,
         database,

@@ -19,6 +19,8 @@ export const MEDIA_ERROR_CODES = [
   'MEDIA_NEGOTIATION_FAILED',
   'MEDIA_CONNECT_TIMEOUT',
   'MEDIA_HEARING_CLOSED',
+  // The hearing's media moved to another hub node (its owner died or gave it up): send media.join again.
+  'MEDIA_HEARING_MOVED',
 ] as const;
 export type MediaErrorCode = (typeof MEDIA_ERROR_CODES)[number];
 

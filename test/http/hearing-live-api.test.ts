@@ -2,7 +2,7 @@
 // spawned from the case's SCHEDULE_HEARING, its participants' path from the waiting room into the
 // room, the judge's commands and their refusals for others, live hearing events, the chat with the
 // court, and what strangers see (nothing). The whole platform in-process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { connectRt, type RawClient } from '../support/rt-client.ts';
 
@@ -115,24 +115,33 @@ describe('the live hearing', () => {
     expect(unknown.json.error.code).toBe('VALIDATION_FAILED');
   });
 
-  it('carries a private chat line from a party to the court staff present, not to other participants', async () => {
+  it('carries a party’s chat line privately to the court staff present, and the clerk’s answer to that party', async () => {
     const clerk = await connectRt(base, `?token=${encodeURIComponent(tokens.clerk1!)}`, clients);
     const lawyer = await connectRt(base, `?token=${encodeURIComponent(tokens.lawyer1!)}`, clients);
     const party = await connectRt(base, `?token=${encodeURIComponent(tokens.party1!)}`, clients);
     const stranger = await connectRt(base, `?token=${encodeURIComponent(tokens.party2!)}`, clients);
     for (const client of [clerk, lawyer, party, stranger]) await client.next('ready');
-    clerk.send({ v: 1, type: 'hearing.chat', hearingId, text: '书记员在线。' });
+    const chatTexts = (client: { received: () => any[] }) => client.received().filter((m) => m.type === 'hearing.chat').map((m) => m.text);
+    // Everyone present: a line of each (the clerk's, without `to`, goes to all of them).
     lawyer.send({ v: 1, type: 'hearing.chat', hearingId, text: '代理人已到。' });
-    await clerk.next('hearing.chat');
     await lawyer.next('hearing.chat');
-    await clerk.next('hearing.chat');
+    party.send({ v: 1, type: 'hearing.chat', hearingId, text: '当事人已到。' });
+    await party.next('hearing.chat');
+    clerk.send({ v: 1, type: 'hearing.chat', hearingId, text: '请各方保持网络畅通。' });
+    for (const client of [clerk, lawyer, party]) expect((await client.next('hearing.chat')).text).toBe('请各方保持网络畅通。');
 
     party.send({ v: 1, type: 'hearing.chat', hearingId, text: '我的麦克风好像没有声音。' });
     const atClerk = await clerk.next('hearing.chat');
-    expect(atClerk).toMatchObject({ hearingId, text: '我的麦克风好像没有声音。', from: { participantId: me.party1, role: 'party' } });
-    expect((await party.next('hearing.chat')).text).toBe('我的麦克风好像没有声音。');
+    expect(atClerk.text === '我的麦克风好像没有声音。' ? atClerk : await clerk.next('hearing.chat')).toMatchObject({
+      hearingId,
+      text: '我的麦克风好像没有声音。',
+      from: { participantId: me.party1, role: 'party' },
+    });
+    clerk.send({ v: 1, type: 'hearing.chat', hearingId, to: me.party1, text: '请检查麦克风权限。' });
+    await vi.waitFor(() => expect(chatTexts(party)).toContain('请检查麦克风权限。'));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(lawyer.received().filter((m) => m.type === 'hearing.chat')).toEqual([]);
+    expect(chatTexts(lawyer)).not.toContain('我的麦克风好像没有声音。');
+    expect(chatTexts(lawyer)).not.toContain('请检查麦克风权限。');
 
     stranger.send({ v: 1, type: 'hearing.chat', hearingId, text: '你好' });
     expect((await stranger.next('error')).code).toBe('NOT_A_PARTICIPANT');

@@ -6,6 +6,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { buckets, streams } from '../../actors/bus/subjects.ts';
 import { DOC_LEASE_BUCKET } from '../../hub/collab/relay/relay-subjects.ts';
+import { MEDIA_LEASE_BUCKET } from '../../hub/hearings/media-relay-subjects.ts';
 import { runEcourt, type EcourtProcess } from './cli-process.ts';
 import { NATS_TEST_URL } from './services.ts';
 
@@ -65,8 +66,8 @@ export async function startActorNode(options: ActorNodeOptions): Promise<ActorNo
 /** Deletes a test namespace's stream and buckets, so test runs don't fill the shared server. */
 export async function removeNatsNamespace(connection: NatsConnection, namespace: string): Promise<void> {
   const jsm = await jetstreamManager(connection);
-  // The hub's document leases too (a hub node in the namespace creates them).
-  const kvStreams = [buckets.shardLeases, buckets.nodes, DOC_LEASE_BUCKET].map((bucket) => `KV_${bucket}_${namespace}`);
+  // The hub's document and hearing media leases too (a hub node in the namespace creates them).
+  const kvStreams = [buckets.shardLeases, buckets.nodes, DOC_LEASE_BUCKET, MEDIA_LEASE_BUCKET].map((bucket) => `KV_${bucket}_${namespace}`);
   for (const stream of [`${streams.events}_${namespace}`, ...kvStreams]) {
     await jsm.streams.delete(stream).catch(() => undefined);
   }
