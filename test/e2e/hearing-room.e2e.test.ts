@@ -2,9 +2,16 @@
 // microphone: judge1, party1 and lawyer1 in three browser contexts. Each reports a device check,
 // acknowledges the court discipline; the judge opens the waiting room and enters; the others wait
 // and are admitted; everyone sees the others' video; the judge starts (recording shows), mutes the
-// party, sees the raised hand, the chat and the connection figures, and ends the hearing.
+// party, sees the raised hand, the chat and the connection figures, and ends the hearing; the
+// recording is filed (one WebM per track), plays in ffprobe, and its hash is in the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { listAudit } from '../../storage/audit/list-audit.ts';
 import { chromiumSkipReason as skipReason, FAKE_MEDIA_ARGS, hasChromium, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
 
 /** What <ecourt-device-check> reports when done (its measurements and verdict). */
@@ -176,6 +183,28 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await judge.getByTestId('hearing-end').click();
     for (const page of [judge, party, lawyer]) await page.locator('[data-testid="hearing-room"][data-state="concluded"]').waitFor();
     await stage(party, 'closed');
+
+    // The recording: a WebM file per participant track, filed when the hearing ended; it plays in
+    // ffprobe and its sha256 is in the audit trail.
+    const token = await judge.evaluate(() => (JSON.parse(sessionStorage.getItem('ecourt.session')!) as { token: string }).token);
+    const headers = { authorization: `Bearer ${token}` };
+    let recordings: { participantId: string; kind: string; sha256: string; contentPath: string }[] = [];
+    await expect
+      .poll(async () => {
+        recordings = ((await (await fetch(`${baseUrl}/api/v1/hearings/${hearing.id}/recordings`, { headers })).json()) as { recordings: typeof recordings }).recordings;
+        return new Set(recordings.map((recording) => recording.participantId)).size;
+      }, { timeout: 20_000 })
+      .toBe(3);
+    const video = recordings.find((recording) => recording.kind === 'video' && recording.participantId === partyId)!;
+    const bytes = Buffer.from(await (await fetch(baseUrl + video.contentPath, { headers })).arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(video.sha256);
+    const file = join(mkdtempSync(join(tmpdir(), 'ecourt-e2e-recording-')), 'party-video.webm');
+    writeFileSync(file, bytes);
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' }));
+    expect(probe.streams[0]).toMatchObject({ codec_type: 'video', codec_name: 'vp8' });
+    expect(probe.streams[0].width).toBeGreaterThan(0);
+    const audit = await listAudit({ db: portal.platform.database.db, subjectKind: 'hearing', subjectId: hearing.id });
+    expect(audit.some((row) => row.action === 'hearing.recording' && (row.detail as { sha256?: string } | null)?.sha256 === video.sha256)).toBe(true);
     expect(portal.pageErrors).toEqual([]);
   }, 150_000);
 });

@@ -198,6 +198,14 @@ export class LiveRoom {
       this.changed();
       return;
     }
+    if (signal.type === 'media.error' && signal.code === 'MEDIA_HEARING_MOVED') {
+      // Another hub node now carries the hearing's media (its owner went away): a new link there at once.
+      this.closeMedia(false);
+      this.reconnecting = true;
+      this.changed();
+      void this.rejoin();
+      return;
+    }
     if (signal.type === 'media.error') {
       this.mediaError = { code: signal.code, message: signal.message };
       this.changed();
