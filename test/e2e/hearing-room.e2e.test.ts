@@ -126,6 +126,18 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await party.getByTestId('hearing-enter').click();
     await stage(party, 'waiting');
     const lawyer = await portal.openPage({ width: 390, height: 844 });
+    // The lawyer's page keeps its peer connections where the test can read their RTP statistics.
+    await lawyer.addInitScript(() => {
+      const Original = window.RTCPeerConnection;
+      const created: RTCPeerConnection[] = [];
+      (window as unknown as { ecourtPeerConnections: RTCPeerConnection[] }).ecourtPeerConnections = created;
+      window.RTCPeerConnection = class extends Original {
+        constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+          super(...args);
+          created.push(this);
+        }
+      } as typeof RTCPeerConnection;
+    });
     await logIn(lawyer, 'lawyer1');
     await arrive(lawyer, hearing);
     await lawyer.getByTestId('hearing-enter').click();
@@ -154,6 +166,30 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     const partyId = await party.getByTestId('hearing-self').getAttribute('data-participant-id');
     await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] [data-testid="tile-mute"]`).click();
     await lawyer.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"][data-muted="true"]`).waitFor();
+    // …and the media node stopped forwarding the party's audio: the RTP packets the lawyer receives on
+    // the party's audio track stop rising, while the party's video keeps coming.
+    const partyPackets = async (kind: 'audio' | 'video') => {
+      const trackId = await lawyer
+        .locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] video`)
+        .evaluate((element, wanted) => ((element as HTMLVideoElement).srcObject as MediaStream | null)?.getTracks().find((track) => track.kind === wanted)?.id ?? '', kind);
+      return lawyer.evaluate(async (id) => {
+        let packets = 0;
+        for (const pc of (window as unknown as { ecourtPeerConnections: RTCPeerConnection[] }).ecourtPeerConnections) {
+          if (pc.connectionState === 'closed') continue;
+          (await pc.getStats()).forEach((stat: { type: string; trackIdentifier?: string; packetsReceived?: number }) => {
+            if (stat.type === 'inbound-rtp' && stat.trackIdentifier === id) packets += stat.packetsReceived ?? 0;
+          });
+        }
+        return packets;
+      }, trackId);
+    };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [audioAtMute, videoAtMute] = [await partyPackets('audio'), await partyPackets('video')];
+    // (It had flowed before the mute.)
+    expect(audioAtMute).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await partyPackets('audio')).toBe(audioAtMute);
+    expect(await partyPackets('video')).toBeGreaterThan(videoAtMute);
 
     // The party raises a hand and writes to the clerk; the judge sees both.
     await party.getByTestId('hearing-hand').click();
