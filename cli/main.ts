@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, PROCESS_ROLES, parseConfig, type Config, type ProcessRole } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
+import { DEMO_USERNAMES } from '../platform/demo-seed.ts';
 
 const USAGE = `ecourt — online litigation platform / 在线诉讼平台
 
@@ -84,7 +85,7 @@ class UsageError extends Error {}
 function printBanner(url: string | undefined, demo: { password: string | null; created: boolean } | undefined, role: ProcessRole): void {
   const lines = [`ecourt ${role} node ready`];
   if (url) lines.push(`  Portal / 门户: ${url.replace('://0.0.0.0', '://localhost')}/`);
-  if (demo?.password) lines.push(`  Demo logins / 演示账户: judge1 clerk1 party1 party2 lawyer1 bank1 admin1 — password / 密码: ${demo.password}`);
+  if (demo?.password) lines.push(`  Demo logins / 演示账户: ${DEMO_USERNAMES.join(' ')} — password / 密码: ${demo.password}`);
   console.log(lines.join('\n'));
 }
 

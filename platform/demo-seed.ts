@@ -17,7 +17,7 @@ import type { ActorClient } from '../actors/runtime/types.ts';
 import type { CaseFiling } from '../actors/case/case.protocol.ts';
 import { hashPassword } from '../hub/auth/password.ts';
 
-export const DEMO_USERNAMES = ['judge1', 'clerk1', 'party1', 'party2', 'lawyer1', 'bank1', 'admin1'] as const;
+export const DEMO_USERNAMES = ['judge1', 'clerk1', 'party1', 'party2', 'party3', 'lawyer1', 'bank1', 'admin1'] as const;
 export type DemoUsername = (typeof DEMO_USERNAMES)[number];
 
 export interface DemoSeedResult {
@@ -67,6 +67,7 @@ const DEMO_USERS: DemoUser[] = [
   { username: 'admin1', displayName: '赵强', role: 'courtAdmin', staff: true },
   { username: 'party1', displayName: '陈静', role: 'party', idNumber: residentId('11010519880512302'), phone: '13800138001' },
   { username: 'party2', displayName: '刘洋', role: 'party', idNumber: residentId('11010819900301451'), phone: '13800138002' },
+  { username: 'party3', displayName: '王强', role: 'party', idNumber: residentId('11010519920715283'), phone: '13800138004' },
   { username: 'lawyer1', displayName: '周律', role: 'lawyer', idNumber: residentId('11010219820817203'), phone: '13800138003', lawyerLicence: '11101201510123456' },
   { username: 'bank1', displayName: '示范银行北京分行', role: 'institution', phone: '01065550100' },
 ];
@@ -181,7 +182,8 @@ export async function seedDemoIfEmpty(options: {
         claimAmount: '186000.00',
         facts: '原告依约向被告交付货物，被告仅支付部分货款，余款至今未付。',
         plaintiffs: [person('party1')],
-        defendants: [{ name: '北京示范商贸有限公司', kind: 'organisation', address: '北京市朝阳区示范路1号' }],
+        // The company, and its guarantor (连带保证人) who joins the hearing from the demo as the defendant's side.
+        defendants: [{ name: '北京示范商贸有限公司', kind: 'organisation', address: '北京市朝阳区示范路1号' }, person('party3')],
       }),
     },
     { type: 'BEGIN_REVIEW', by: by('clerk1') },

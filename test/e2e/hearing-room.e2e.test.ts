@@ -1,5 +1,5 @@
 // The live hearing room end to end in headless Chromium with the fake camera (a test pattern) and
-// microphone: judge1, party1 and lawyer1 in three browser contexts. Each reports a device check,
+// microphone: judge1, party1 (plaintiff) and party3 (defendant) in three browser contexts. The party runs the real device check in the room (the others report one),
 // acknowledges the court discipline; the judge opens the waiting room and enters; the others wait
 // and are admitted; everyone sees the others' video; the judge starts (recording shows), mutes the
 // party, sees the raised hand, the chat and the connection figures, and ends the hearing; the
@@ -59,13 +59,26 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await page.getByTestId('case-list').waitFor();
   }
 
-  /** Opens the room and reports a passed device check the way <ecourt-device-check> does. */
-  async function arrive(page: Page, hearing: { id: string; caseId: string }) {
+  /**
+   * Opens the room and passes the device check: with `realCheck`, the embedded <ecourt-device-check>
+   * runs for real on the fake camera and microphone (probe, tone, saved); otherwise the test reports
+   * a passed check the way that element does, to keep the run short.
+   */
+  async function arrive(page: Page, hearing: { id: string; caseId: string }, { realCheck = false } = {}) {
     await page.goto(`${baseUrl}/#/cases/${hearing.caseId}/hearings/${hearing.id}/room`);
     await stage(page, 'deviceCheck');
-    await page.locator('ecourt-device-check').evaluate((element, detail) => {
-      element.dispatchEvent(new CustomEvent('device-check-done', { detail, bubbles: true, composed: true }));
-    }, PASSED_CHECK);
+    if (realCheck) {
+      await page.getByTestId('device-check-start').click();
+      await page.locator('[data-testid="device-check"][data-stage="done"]').waitFor({ timeout: 60_000 });
+      await page.getByTestId('device-check-play-tone').click();
+      await page.getByTestId('device-check-heard').click();
+      expect(await page.getByTestId('device-check-verdict').getAttribute('data-verdict')).not.toBe('fail');
+      await page.getByTestId('device-check-save').click();
+    } else {
+      await page.locator('ecourt-device-check').evaluate((element, detail) => {
+        element.dispatchEvent(new CustomEvent('device-check-done', { detail, bubbles: true, composed: true }));
+      }, PASSED_CHECK);
+    }
     await stage(page, 'acknowledge');
     expect(await page.getByTestId('hearing-discipline').textContent()).toContain('法庭纪律');
     expect(await page.getByTestId('hearing-enter').isDisabled()).toBe(true);
@@ -108,7 +121,7 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await judge.getByTestId('hearing-enter').click();
     await stage(judge, 'inRoom');
 
-    // Party and lawyer (on a phone) wait; the judge sees them and admits both.
+    // Party and defendant (on a phone) wait; the judge sees them and admits both.
     const party = await portal.openPage();
     // Keeps the page's WebSockets reachable, to cut the /rt socket as a network drop would.
     await party.addInitScript(() => {
@@ -122,12 +135,12 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
       };
     });
     await logIn(party, 'party1');
-    await arrive(party, hearing);
+    await arrive(party, hearing, { realCheck: true });
     await party.getByTestId('hearing-enter').click();
     await stage(party, 'waiting');
-    const lawyer = await portal.openPage({ width: 390, height: 844 });
-    // The lawyer's page keeps its peer connections where the test can read their RTP statistics.
-    await lawyer.addInitScript(() => {
+    const defendant = await portal.openPage({ width: 390, height: 844 });
+    // The defendant's page keeps its peer connections where the test can read their RTP statistics.
+    await defendant.addInitScript(() => {
       const Original = window.RTCPeerConnection;
       const created: RTCPeerConnection[] = [];
       (window as unknown as { ecourtPeerConnections: RTCPeerConnection[] }).ecourtPeerConnections = created;
@@ -138,41 +151,41 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
         }
       } as typeof RTCPeerConnection;
     });
-    await logIn(lawyer, 'lawyer1');
-    await arrive(lawyer, hearing);
-    await lawyer.getByTestId('hearing-enter').click();
-    await stage(lawyer, 'waiting');
+    await logIn(defendant, 'party3');
+    await arrive(defendant, hearing);
+    await defendant.getByTestId('hearing-enter').click();
+    await stage(defendant, 'waiting');
     await expect.poll(() => judge.getByTestId('hearing-admit').count()).toBe(2);
     await judge.getByTestId('hearing-admit').first().click();
     await expect.poll(() => judge.getByTestId('hearing-admit').count()).toBe(1);
     await judge.getByTestId('hearing-admit').click();
     await stage(party, 'inRoom');
-    await stage(lawyer, 'inRoom');
+    await stage(defendant, 'inRoom');
 
     // Everyone decodes everyone's video (videoWidth > 0): the media node asks the publishers for a key
     // frame whenever a receiver connects or takes a new offer.
     await seesEveryone(judge, 2, { frames: true });
     await seesEveryone(party, 2, { frames: true });
-    await seesEveryone(lawyer, 2, { frames: true });
+    await seesEveryone(defendant, 2, { frames: true });
     // The phone shows one column and no sideways scrolling.
-    expect(await lawyer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await defendant.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     // Start: everyone sees the recording indicator.
     await judge.getByTestId('hearing-start').click();
-    for (const page of [judge, party, lawyer]) await page.getByTestId('hearing-recording').waitFor();
+    for (const page of [judge, party, defendant]) await page.getByTestId('hearing-recording').waitFor();
     expect(await party.getByTestId('hearing-recording').textContent()).toContain('录音录像中');
 
-    // The judge mutes the party: the lawyer's tile of the party says so.
+    // The judge mutes the party: the defendant's tile of the party says so.
     const partyId = await party.getByTestId('hearing-self').getAttribute('data-participant-id');
     await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] [data-testid="tile-mute"]`).click();
-    await lawyer.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"][data-muted="true"]`).waitFor();
-    // …and the media node stopped forwarding the party's audio: the RTP packets the lawyer receives on
+    await defendant.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"][data-muted="true"]`).waitFor();
+    // …and the media node stopped forwarding the party's audio: the RTP packets the defendant receives on
     // the party's audio track stop rising, while the party's video keeps coming.
     const partyPackets = async (kind: 'audio' | 'video') => {
-      const trackId = await lawyer
+      const trackId = await defendant
         .locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"] video`)
         .evaluate((element, wanted) => ((element as HTMLVideoElement).srcObject as MediaStream | null)?.getTracks().find((track) => track.kind === wanted)?.id ?? '', kind);
-      return lawyer.evaluate(async (id) => {
+      return defendant.evaluate(async (id) => {
         let packets = 0;
         for (const pc of (window as unknown as { ecourtPeerConnections: RTCPeerConnection[] }).ecourtPeerConnections) {
           if (pc.connectionState === 'closed') continue;
@@ -217,7 +230,7 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await judge.locator(`[data-testid="hearing-tile"][data-participant-id="${partyId}"]`).waitFor();
 
     await judge.getByTestId('hearing-end').click();
-    for (const page of [judge, party, lawyer]) await page.locator('[data-testid="hearing-room"][data-state="concluded"]').waitFor();
+    for (const page of [judge, party, defendant]) await page.locator('[data-testid="hearing-room"][data-state="concluded"]').waitFor();
     await stage(party, 'closed');
 
     // The recording: a WebM file per participant track, filed when the hearing ended; it plays in

@@ -51,14 +51,15 @@ afterAll(async () => {
 });
 
 describe('the live hearing', () => {
-  it('was spawned from the case with its invitees: judge, clerk, the party and the filing lawyer', async () => {
+  it('was spawned from the case with its invitees: judge, clerk, the parties with accounts and the filing lawyer', async () => {
     const answer = await live('party1');
     expect(answer.status).toBe(200);
     expect(answer.json.hearing.state).toBe('scheduled');
     expect(answer.json.me.role).toBe('party');
     expect(answer.json.transcriptDoc).toBe(`cases/${caseId}/hearings/${hearingId}/transcript`);
     const roles = answer.json.hearing.participants.map((p: any) => p.role).sort();
-    expect(roles).toEqual(['clerk', 'judge', 'lawyer', 'party']);
+    // party1 (plaintiff), party3 (a defendant), lawyer1 (who filed for party1).
+    expect(roles).toEqual(['clerk', 'judge', 'lawyer', 'party', 'party']);
     // Account ids stay on the server.
     expect(JSON.stringify(answer.json)).not.toContain((await demo.logIn('party1')).user.id);
   });
