@@ -1,6 +1,6 @@
 // Leases on the keys of one JetStream KV bucket (whose TTL is the lease TTL): a key names its owner
 // node; it is taken with create, kept with compare-and-set renewals and given back with a
-// revision-checked delete. Shared by the actor shard leases and the hub's document ownership.
+// revision-checked delete. Shared by the actor shard leases and the hub's held leases (held-leases.ts: documents, hearing media).
 import type { KV } from '@nats-io/kv';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { z } from 'zod';
