@@ -18,6 +18,7 @@ import { distributedNodeEnv, removeNatsNamespace, startActorNode, startReadyNode
 import { runEcourt, type EcourtProcess } from '../support/cli-process.ts';
 import { logInDemo } from '../support/demo-platform.ts';
 import { MediaTestClient } from '../support/media-client.ts';
+import { bringToTheRoom } from '../support/hearing-flow.ts';
 import { fakeVideoFrame, opusTone, pause } from '../support/media-samples.ts';
 import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
 import { NATS_TEST_URL, createTestDatabase, probeNats, probePostgres, uniqueNamespace } from '../support/services.ts';
@@ -187,13 +188,7 @@ describe.skipIf(!postgres.available || !nats.available)(`hearing media on two hu
     // The hearing flow over HTTP: the party is admitted and the hearing starts.
     // The hubs learn which node serves the hearing's shard from its lease: until then the actor is unavailable.
     await vi.waitFor(() => command('clerk1', { type: 'OPEN_LOBBY' }), WAIT);
-    const check = { passed: true, camera: true, microphone: true, speaker: true, browserSupported: true, roundTripMs: 5, bandwidthKbps: 50_000 };
-    for (const as of ['judge1', 'party1']) {
-      await command(as, { type: 'DEVICE_CHECKED', participantId: seats[as], result: check });
-      await command(as, { type: 'DECLARE_IDENTITY', participantId: seats[as], declaration: '本人确认身份属实。' });
-    }
-    await command('party1', { type: 'ENTER_WAITING', participantId: seats.party1 });
-    await command('judge1', { type: 'JOIN_ROOM', participantId: seats.judge1 });
+    await bringToTheRoom(command, { judge: ['judge1', seats.judge1!], party: ['party1', seats.party1!] });
     await command('judge1', { type: 'ADMIT', participantId: seats.party1 });
     await command('party1', { type: 'JOIN_ROOM', participantId: seats.party1 });
     await command('judge1', { type: 'START' });

@@ -13,6 +13,7 @@ import type { HearingRouter } from '../../media/sfu/hearing-router.ts';
 import type { ServerSignal } from '../../media/signalling/protocol.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { bringToTheRoom } from '../support/hearing-flow.ts';
 import { MediaTestClient } from '../support/media-client.ts';
 import { pause, sendMediaRounds } from '../support/media-samples.ts';
 import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
@@ -82,13 +83,7 @@ afterAll(async () => {
 describe('hearing media through the hub', () => {
   it('forwards only after admission, stops the party’s audio on the judge’s mute, and files the recordings', async () => {
     await command('clerk1', { type: 'OPEN_LOBBY' });
-    const check = { passed: true, camera: true, microphone: true, speaker: true, browserSupported: true, roundTripMs: 5, bandwidthKbps: 50_000 };
-    for (const as of ['judge1', 'party1']) {
-      await command(as, { type: 'DEVICE_CHECKED', participantId: seats[as], result: check });
-      await command(as, { type: 'DECLARE_IDENTITY', participantId: seats[as], declaration: '本人确认身份属实。' });
-    }
-    await command('party1', { type: 'ENTER_WAITING', participantId: seats.party1 });
-    await command('judge1', { type: 'JOIN_ROOM', participantId: seats.judge1 });
+    await bringToTheRoom(command, { judge: ['judge1', seats.judge1!], party: ['party1', seats.party1!] });
 
     const judge = await mediaPeer('judge1');
     const party = await mediaPeer('party1');
