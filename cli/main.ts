@@ -11,6 +11,8 @@ Usage:
   ecourt start [--role all|hub|actors]   start a node (default: all, on embedded defaults)
   ecourt migrate                          apply database migrations
   ecourt seed-demo                        create the demo court, accounts and cases (if none exist)
+  ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--json]
+                                          recognise speech in a 16 kHz mono 16-bit WAV recording
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;
@@ -73,6 +75,15 @@ const commands: Record<string, Command> = {
       await platform.stop();
     }
     return 0;
+  },
+  transcribe: async (args, config) => {
+    const { transcribe, TranscribeUsageError } = await import('./transcribe.ts');
+    try {
+      return await transcribe(args, config);
+    } catch (error) {
+      if (error instanceof TranscribeUsageError) throw new UsageError(error.message);
+      throw error;
+    }
   },
   help: async () => {
     console.log(USAGE);

@@ -2,6 +2,7 @@
 // A bad value stops the start with a message that names the variable.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ASR_ENGINE_NAMES } from '../models/asr/asr-engine.ts';
 
 export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -59,6 +60,10 @@ export const configSchema = z.object({
   ECOURT_MEDIA_LOOPBACK_ONLY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** A participant whose WebRTC connection is not up within this many ms is dropped (the others carry on). */
   ECOURT_MEDIA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /** Speech recognition: pocketsphinx (English, works out of the box) or whisper (needs WHISPER_MODEL). */
+  ECOURT_ASR_ENGINE: z.enum(ASR_ENGINE_NAMES).default('pocketsphinx'),
+  /** Path of the ggml Whisper model the court supplies (none can be downloaded here). */
+  WHISPER_MODEL: optionalText,
 });
 
 export type Config = z.infer<typeof configSchema>;
