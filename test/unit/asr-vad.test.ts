@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concatPcm } from '../support/asr-audio.ts';
 import { VAD_FRAME_MS, VoiceActivityDetector, voiceChunkMs, type VoiceChunk } from '../../models/asr/vad.ts';
 
 const RATE = 16_000;
@@ -14,15 +15,7 @@ function voice(ms: number): Int16Array {
   return out;
 }
 
-function join(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+const join = (...parts: Int16Array[]): Int16Array => concatPcm(parts);
 
 function chunksOf(audio: Int16Array, vad = new VoiceActivityDetector()): VoiceChunk[] {
   return [...vad.push(audio), ...vad.flush()];
