@@ -3,12 +3,13 @@
 // room heard (a muted participant's audio is not recorded). Storing and hashing into the audit is the caller's.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaStreamTrack, type RTCRtpCodecParameters, type RtpPacket } from 'werift';
 import { MediaRecorder } from 'werift/nonstandard';
 import type { MediaKind } from '../sfu/media-tracks.ts';
+import { startsVp8KeyFrame } from './vp8-key-frame.ts';
 
 export interface RecordedFile {
   participantId: string;
@@ -36,6 +37,8 @@ interface TrackRecording {
   /** Packets that arrive while the file is being opened; without them a video file would wait for the next key frame. */
   pending: RtpPacket[] | undefined;
   opened: Promise<void>;
+  /** Whether the file holds a frame: any audio packet, or a VP8 key frame (video is written from one on). */
+  hasFrames: boolean;
 }
 
 /** About 10 s of audio or 2 s of busy video: far more than opening a file takes. */
@@ -70,6 +73,8 @@ export class HearingRecorder {
     const key = `${participantId}:${kind}`;
     const current = this.recordings.get(key);
     const recording = current && current.ssrc === packet.header.ssrc ? current : this.open(participantId, kind, codec, packet.header.ssrc);
+    // (Other video codecs: counted from their first packet; the SFU negotiates VP8.)
+    if (!recording.hasFrames) recording.hasFrames = kind === 'audio' || codec.mimeType.toLowerCase() !== 'video/vp8' || startsVp8KeyFrame(packet.payload);
     if (recording.pending) {
       if (recording.pending.length < MAX_PENDING_PACKETS) recording.pending.push(packet.clone());
       return;
@@ -82,7 +87,7 @@ export class HearingRecorder {
     const feed = new MediaStreamTrack({ kind, codec });
     // One track per file, timed by RTP timestamps: no lip sync across files and no RTCP needed.
     const recorder = new MediaRecorder({ path, numOfTracks: 1, disableLipSync: true, disableNtp: true });
-    const recording: TrackRecording = { participantId, kind, path, ssrc, feed, recorder, pending: [], opened: Promise.resolve() };
+    const recording: TrackRecording = { participantId, kind, path, ssrc, feed, recorder, pending: [], opened: Promise.resolve(), hasFrames: false };
     // addTrack resolves once the writer listens to the feed: then the packets held meanwhile go in first.
     recording.opened = recorder
       .addTrack(feed)
@@ -108,6 +113,11 @@ export class HearingRecorder {
           recording.feed.stop();
           const bytes = (await stat(recording.path).catch(() => undefined))?.size;
           if (bytes === undefined) continue; // a track that never produced a frame leaves no file
+          // Only a header (e.g. a reconnect's video file closed before its first key frame): not a recording.
+          if (!recording.hasFrames) {
+            await rm(recording.path, { force: true });
+            continue;
+          }
           files.push({ participantId: recording.participantId, kind: recording.kind, path: recording.path, bytes, sha256: await sha256File(recording.path) });
         }
         return files;

@@ -237,14 +237,15 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     // ffprobe and its sha256 is in the audit trail.
     const token = await judge.evaluate(() => (JSON.parse(sessionStorage.getItem('ecourt.session')!) as { token: string }).token);
     const headers = { authorization: `Bearer ${token}` };
-    let recordings: { participantId: string; kind: string; sha256: string; contentPath: string }[] = [];
+    let recordings: { participantId: string; kind: string; sha256: string; sizeBytes: number; contentPath: string }[] = [];
     await expect
       .poll(async () => {
         recordings = ((await (await fetch(`${baseUrl}/api/v1/hearings/${hearing.id}/recordings`, { headers })).json()) as { recordings: typeof recordings }).recordings;
         return new Set(recordings.map((recording) => recording.participantId)).size;
       }, { timeout: 20_000 })
       .toBe(3);
-    const video = recordings.find((recording) => recording.kind === 'video' && recording.participantId === partyId)!;
+    // (The party's video may be in two files: its reconnect brought a new stream.)
+    const video = recordings.filter((recording) => recording.kind === 'video' && recording.participantId === partyId).sort((a, b) => b.sizeBytes - a.sizeBytes)[0]!;
     const bytes = Buffer.from(await (await fetch(baseUrl + video.contentPath, { headers })).arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(video.sha256);
     const file = join(mkdtempSync(join(tmpdir(), 'ecourt-e2e-recording-')), 'party-video.webm');
