@@ -25,6 +25,15 @@ interface Held {
   onLost: (reason: string) => void;
 }
 
+/** What a kind of held lease needs to open its bucket (documents' and hearing media's owners). */
+export interface LeaseOwnershipOptions {
+  connection: NatsConnection;
+  namespace: string;
+  nodeId: string;
+  ttlMs: number;
+  logger: Logger;
+}
+
 /** The bucket of a kind of lease: history 1 (only the current owner matters), TTL = the lease TTL. */
 export async function openLeaseBucket(connection: NatsConnection, bucket: string, ttlMs: number): Promise<KeyLeases> {
   return keyLeases(await new Kvm(connection).create(bucket, { history: 1, ttl: ttlMs }));

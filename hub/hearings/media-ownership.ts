@@ -3,18 +3,10 @@
 // by compare-and-set while its router lives and releases it when the router closes; a dead owner's
 // lease vanishes after one TTL and the next join anywhere claims the hearing (the mechanics, shared
 // with the documents' owners: actors/runtime/held-leases.ts).
-import type { NatsConnection } from '@nats-io/transport-node';
-import { HeldLeases, openLeaseBucket } from '../../actors/runtime/held-leases.ts';
-import type { Logger } from '../../platform/logger.ts';
+import { HeldLeases, openLeaseBucket, type LeaseOwnershipOptions } from '../../actors/runtime/held-leases.ts';
 import { hearingLeaseKey, mediaLeaseBucket } from './media-relay-subjects.ts';
 
-export interface MediaOwnershipOptions {
-  connection: NatsConnection;
-  namespace: string;
-  nodeId: string;
-  ttlMs: number;
-  logger: Logger;
-}
+export type MediaOwnershipOptions = LeaseOwnershipOptions;
 
 /** Leases by hearing id (claim, owner, release, isOwner). */
 export class MediaOwnership extends HeldLeases {

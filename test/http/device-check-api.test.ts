@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { hearings } from '../../storage/schema.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { PROBE_RATE_LIMIT_DEFAULTS } from '../../hub/auth/probe-rate-limit.ts';
@@ -55,16 +55,7 @@ beforeAll(async () => {
     tokens[username] = login.token;
     userIds[username] = login.user.id;
   }
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const listed = (await call('GET', '/api/v1/hearings', { as: 'judge1' })).json.hearings as { id: string; caseId: string }[];
-    if (listed[0]) {
-      ({ id: hearingId, caseId } = listed[0]);
-      break;
-    }
-    if (Date.now() > deadline) throw new Error('the demo hearing never reached the read model');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  ({ id: hearingId, caseId } = await demoHearing(base, tokens.judge1!));
 }, 120_000);
 
 afterAll(async () => {

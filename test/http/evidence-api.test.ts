@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID, createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { minimalPdf, solidPng } from '../support/evidence-files.ts';
 import { auditLog } from '../../storage/schema.ts';
 import { LocalBlobStore } from '../../storage/blobs/local-blob-store.ts';
@@ -37,16 +37,7 @@ beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-evidence-api-' });
   base = demo.base;
   for (const username of USERS) tokens[username] = (await demo.logIn(username)).token;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const hearings = (await call('GET', '/api/v1/hearings', { token: tokens.judge1 })).json.hearings as { caseId: string }[];
-    if (hearings[0]) {
-      caseId = hearings[0].caseId;
-      break;
-    }
-    if (Date.now() > deadline) throw new Error('the demo hearing never reached the read model');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  ({ caseId } = await demoHearing(base, tokens.judge1!));
 }, 120_000);
 
 afterAll(async () => {

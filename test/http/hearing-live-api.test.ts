@@ -3,7 +3,7 @@
 // room, the judge's commands and their refusals for others, live hearing events, the chat with the
 // court, and what strangers see (nothing). The whole platform in-process.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { connectRt, type RawClient } from '../support/rt-client.ts';
 
 let demo: DemoPlatform;
@@ -34,8 +34,7 @@ beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-hearing-live-' });
   base = demo.base;
   for (const username of USERS) tokens[username] = (await demo.logIn(username)).token;
-  const listed = (await call('GET', '/api/v1/hearings', 'judge1')).json.hearings as { id: string; caseId: string }[];
-  ({ id: hearingId, caseId } = listed[0]!);
+  ({ id: hearingId, caseId } = await demoHearing(base, tokens.judge1!));
   // The hearing actor is spawned right after the seed's SCHEDULE_HEARING; wait for its projection.
   const deadline = Date.now() + 15_000;
   while ((await live('judge1')).status !== 200) {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HearingRouter } from '../../media/sfu/hearing-router.ts';
 import type { ServerSignal } from '../../media/signalling/protocol.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
-import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { bringToTheRoom } from '../support/hearing-flow.ts';
 import { MediaTestClient } from '../support/media-client.ts';
 import { pause, sendMediaRounds } from '../support/media-samples.ts';
@@ -67,8 +67,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'ecourt-hearing-media-'));
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-hearing-media-', env: { ECOURT_MEDIA_LOOPBACK_ONLY: 'true' } });
   for (const username of ['judge1', 'clerk1', 'party1', 'party2']) tokens[username] = (await demo.logIn(username)).token;
-  const listed = (await (await fetch(`${demo.base}/api/v1/hearings`, { headers: { authorization: `Bearer ${tokens.judge1}` } })).json()) as any;
-  hearingId = listed.hearings[0].id;
+  hearingId = (await demoHearing(demo.base, tokens.judge1!)).id;
   await vi.waitFor(async () => expect((await get('judge1', `/api/v1/hearings/${hearingId}/live`)).status).toBe(200), WAIT);
   for (const username of ['judge1', 'party1']) seats[username] = JSON.parse((await get(username, `/api/v1/hearings/${hearingId}/live`)).bytes.toString()).me.participantId;
 }, 120_000);

@@ -87,3 +87,18 @@ export function startHubBeside(platform: RunningPlatform, staticDir: string, col
     collabPersistence,
   });
 }
+
+/**
+ * The demo court's hearing (the sales case's), once the read model lists it: the seed's last commands
+ * may still be committing when the platform answers. `token`: any account that may see it.
+ */
+export async function demoHearing(base: string, token: string, timeoutMs = 15_000): Promise<{ id: string; caseId: string }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${base}/api/v1/hearings`, { headers: { authorization: `Bearer ${token}` } });
+    const listed = ((await response.json()) as { hearings?: { id: string; caseId: string }[] }).hearings ?? [];
+    if (listed[0]) return { id: listed[0].id, caseId: listed[0].caseId };
+    if (Date.now() > deadline) throw new Error('the demo hearing never reached the read model');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
