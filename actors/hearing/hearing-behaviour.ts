@@ -5,6 +5,7 @@
 import { CommandRefusedError, type ActorBehaviour } from '../runtime/actor-behaviour.ts';
 import { hearingMachine, type HearingContext } from './hearing.machine.ts';
 import { refusalOf } from './hearing-refusals.ts';
+import { confirmsTranscript, objectionsOf } from './transcript-review.ts';
 import {
   DEFAULT_LOBBY_LEAD_MINUTES,
   DEFAULT_RECONNECT_GRACE_SECONDS,
@@ -76,6 +77,29 @@ export function hearingSummaryOf(context: HearingContext): HearingSummary {
       deviceCheck: participant.deviceCheck,
       graceEndsAt: participant.graceEndsAt,
       transcriptConfirmed: participant.transcriptConfirmedAt !== null,
+      transcriptReview: confirmsTranscript(participant)
+        ? {
+            reviewedAt: participant.transcriptReviewedAt ?? participant.transcriptConfirmedAt,
+            objections: objectionsOf(participant).map(({ segmentId, note, at, resolution }) => ({
+              segmentId,
+              note,
+              at,
+              // The judge's account id stays on the server.
+              resolution: resolution ? { decision: resolution.decision, note: resolution.note, at: resolution.at } : null,
+            })),
+          }
+        : null,
     })),
+    transcript:
+      context.transcriptId !== null && context.transcriptSubmittedAt
+        ? {
+            transcriptId: context.transcriptId,
+            sha256: context.transcriptSha256 ?? null,
+            submittedAt: context.transcriptSubmittedAt,
+            confirmBy: context.confirmBy ?? null,
+            archivedBecause: context.archivedBecause ?? null,
+            notReviewedAtArchive: context.notReviewedAtArchive ?? [],
+          }
+        : null,
   };
 }

@@ -1,7 +1,8 @@
-// The hearing actor's two timers where it runs journalled (the ActorHost runs the machine without
+// The hearing actor's timers where it runs journalled (the ActorHost runs the machine without
 // an actor, so its delayed raises never fire there): it follows the hearings' domain events and
 // sends OPEN_LOBBY at a scheduled hearing's lobby time and RECONNECT_GRACE_ENDED when a
-// reconnecting participant's grace runs out. Sending twice, early or from two nodes is harmless:
+// reconnecting participant's grace runs out, and CONFIRMATION_DEADLINE_PASSED when the transcript's
+// confirmation deadline passes (笔录确认期限). Sending twice, early or from two nodes is harmless:
 // the actor refuses what no longer applies.
 import type { Bus, BusSubscription } from '../bus/bus.ts';
 import { subjects } from '../bus/subjects.ts';
@@ -14,7 +15,7 @@ import { SYSTEM_SENDER, type HearingSummary } from './hearing.protocol.ts';
 export interface FollowedHearing {
   id: string;
   state: string;
-  summary: Pick<HearingSummary, 'lobbyOpensAt' | 'participants'> | Record<string, unknown>;
+  summary: Pick<HearingSummary, 'lobbyOpensAt' | 'participants' | 'transcript'> | Record<string, unknown>;
 }
 
 export interface HearingClock {
@@ -45,7 +46,7 @@ interface Timer {
   retried: boolean;
 }
 
-type Timed = { type: 'OPEN_LOBBY' } | { type: 'RECONNECT_GRACE_ENDED'; participantId: string };
+type Timed = { type: 'OPEN_LOBBY' } | { type: 'CONFIRMATION_DEADLINE_PASSED' } | { type: 'RECONNECT_GRACE_ENDED'; participantId: string };
 
 export function startHearingClock(options: HearingClockOptions): HearingClock {
   const log = options.logger.child({ component: 'hearing-clock' });
@@ -56,7 +57,11 @@ export function startHearingClock(options: HearingClockOptions): HearingClock {
   let stopped = false;
 
   const commandOf = (key: string): Timed =>
-    key === 'lobby' ? { type: 'OPEN_LOBBY' } : { type: 'RECONNECT_GRACE_ENDED', participantId: key.slice('grace:'.length) };
+    key === 'lobby'
+      ? { type: 'OPEN_LOBBY' }
+      : key === 'confirmation'
+        ? { type: 'CONFIRMATION_DEADLINE_PASSED' }
+        : { type: 'RECONNECT_GRACE_ENDED', participantId: key.slice('grace:'.length) };
 
   const arm = (hearingId: string, key: string, dueMs: number, retried: boolean) => {
     const wait = Math.min(Math.max(0, dueMs + marginMs - Date.now()), LONGEST_WAIT_MS);
@@ -96,6 +101,7 @@ export function startHearingClock(options: HearingClockOptions): HearingClock {
     const due = new Map<string, number>();
     const summary = hearing.summary as Partial<HearingSummary>;
     if (hearing.state === 'scheduled' && typeof summary.lobbyOpensAt === 'string') due.set('lobby', Date.parse(summary.lobbyOpensAt));
+    if (hearing.state === 'transcriptConfirmation' && typeof summary.transcript?.confirmBy === 'string') due.set('confirmation', Date.parse(summary.transcript.confirmBy));
     for (const participant of summary.participants ?? []) {
       if (participant.status === 'reconnecting' && participant.graceEndsAt) due.set(`grace:${participant.participantId}`, Date.parse(participant.graceEndsAt));
     }

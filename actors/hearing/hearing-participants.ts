@@ -3,6 +3,9 @@
 // hearing runs, so they live as data in the hearing's context rather than as spawned actors,
 // which the journal could not replay.
 import type { DeviceCheckResult, HearingEvent, ParticipantInput, ParticipantRole, ParticipantStatus } from './hearing.protocol.ts';
+import { confirmsTranscript, hasReviewed, openObjection, type TranscriptObjection } from './transcript-review.ts';
+
+export { confirmsTranscript } from './transcript-review.ts';
 
 export interface HearingParticipant extends ParticipantInput {
   status: ParticipantStatus;
@@ -16,6 +19,9 @@ export interface HearingParticipant extends ParticipantInput {
   /** Was in the room while the hearing sat: such parties, lawyers and witnesses confirm the transcript. */
   attended: boolean;
   transcriptConfirmedAt: string | null;
+  /** When they confirmed or objected (one review each); optional only in snapshots from before reviews. */
+  transcriptReviewedAt?: string | null;
+  transcriptObjections?: TranscriptObjection[];
 }
 
 export function newParticipant(input: ParticipantInput): HearingParticipant {
@@ -29,15 +35,13 @@ export function newParticipant(input: ParticipantInput): HearingParticipant {
     graceEndsAt: null,
     attended: false,
     transcriptConfirmedAt: null,
+    transcriptReviewedAt: null,
+    transcriptObjections: [],
   };
 }
 
 /** Court staff run the hearing: they enter the room without being admitted. */
 export const isCourtStaff = (role: ParticipantRole): boolean => role === 'judge' || role === 'clerk';
-
-/** Who signs the transcript (笔录由当事人、诉讼代理人、证人签名确认). */
-export const confirmsTranscript = (participant: HearingParticipant): boolean =>
-  participant.attended && (participant.role === 'party' || participant.role === 'lawyer' || participant.role === 'witness');
 
 /** In the hearing's media: the SFU forwards to and from these (or keeps their seat, while reconnecting). */
 export const PRESENT: readonly ParticipantStatus[] = ['admitted', 'inRoom', 'reconnecting'];
@@ -87,7 +91,12 @@ export const PARTICIPANT_STEPS: Record<ParticipantEventType, ParticipantStep> = 
   UNMUTE: { from: (participant) => PRESENT.includes(participant.status) && participant.muted, to: null },
   RAISE_HAND: { from: (participant) => participant.status === 'inRoom' && !participant.handRaised, to: null },
   LOWER_HAND: { from: (participant) => participant.status === 'inRoom' && participant.handRaised, to: null },
-  CONFIRM_TRANSCRIPT: { from: (participant) => confirmsTranscript(participant) && participant.transcriptConfirmedAt === null, to: null },
+  CONFIRM_TRANSCRIPT: { from: (participant) => confirmsTranscript(participant) && !hasReviewed(participant), to: null },
+  OBJECT_TO_TRANSCRIPT: { from: (participant) => confirmsTranscript(participant) && !hasReviewed(participant), to: null },
+  RESOLVE_OBJECTION: {
+    from: (participant, event) => event.type === 'RESOLVE_OBJECTION' && openObjection(participant, event.segmentId) !== undefined,
+    to: null,
+  },
 };
 
 export function participantMayTake(participant: HearingParticipant, event: ParticipantEvent): boolean {
@@ -124,7 +133,19 @@ export function stepParticipant(participant: HearingParticipant, event: Particip
       break;
     case 'CONFIRM_TRANSCRIPT':
       next.transcriptConfirmedAt = event.at;
+      next.transcriptReviewedAt = event.at;
       break;
+    case 'OBJECT_TO_TRANSCRIPT':
+      next.transcriptReviewedAt = event.at;
+      next.transcriptObjections = event.objections.map(({ segmentId, note }) => ({ segmentId, note, at: event.at, resolution: null }));
+      break;
+    case 'RESOLVE_OBJECTION': {
+      const resolution = { decision: event.decision, note: event.note, at: event.at, by: event.by.userId };
+      next.transcriptObjections = (participant.transcriptObjections ?? []).map((objection) =>
+        objection.segmentId === event.segmentId && objection.resolution === null ? { ...objection, resolution } : objection,
+      );
+      break;
+    }
     default:
       break;
   }

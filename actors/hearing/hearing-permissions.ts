@@ -38,6 +38,17 @@ function dataRefusal(view: HearingRulesView, event: HearingEvent): HearingRefusa
     case 'ADJOURN':
       if (Date.parse(event.newStartsAt) <= Date.parse(event.at)) return refuse('VALIDATION_FAILED', 'the new date must be in the future');
       return null;
+    case 'OBJECT_TO_TRANSCRIPT': {
+      const segments = event.objections.map((objection) => objection.segmentId);
+      if (new Set(segments).size !== segments.length) return refuse('VALIDATION_FAILED', 'one objection per segment');
+      return null;
+    }
+    case 'RESOLVE_OBJECTION': {
+      // An objection never made is a wrong request; one already settled is a matter of state.
+      const objector = view.participants[event.participantId];
+      const known = (objector?.transcriptObjections ?? []).some((objection) => objection.segmentId === event.segmentId);
+      return known ? null : refuse('VALIDATION_FAILED', 'this participant made no objection to that segment');
+    }
     default:
       return null;
   }
@@ -104,5 +115,6 @@ const VERBS: Partial<Record<HearingEvent['type'], string>> = {
   END: 'end the hearing',
   ADJOURN: 'adjourn the hearing',
   START: 'start the hearing',
+  RESOLVE_OBJECTION: 'resolve objections to the transcript',
 };
 const verbOf = (type: HearingEvent['type']): string => VERBS[type] ?? `send ${type}`;

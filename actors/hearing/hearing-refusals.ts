@@ -3,6 +3,7 @@
 // hearing-permissions.ts; the state question is asked of the machine itself (`can`), so the
 // refusal can never disagree with what the machine would do.
 import { senderRefusal } from './hearing-permissions.ts';
+import { confirmsTranscript } from './transcript-review.ts';
 import type { HearingContext } from './hearing.machine.ts';
 import type { HearingEvent, HearingRefusal } from './hearing.protocol.ts';
 
@@ -24,6 +25,13 @@ export function refusalOf(view: HearingView, event: HearingEvent): HearingRefusa
 
 function stateReason(state: string, context: HearingContext, event: HearingEvent): string {
   if (event.type === 'OPEN_LOBBY' && state === 'scheduled' && context.lobbyOpensAt) return `the lobby opens at ${context.lobbyOpensAt}`;
+  if (event.type === 'CONFIRMATION_DEADLINE_PASSED' && state === 'transcriptConfirmation') return `the confirmation deadline is ${context.confirmBy ?? 'not set'}`;
+  if (event.type === 'RESOLVE_OBJECTION' && state === 'transcriptConfirmation') return 'this objection is already resolved';
+  if ((event.type === 'CONFIRM_TRANSCRIPT' || event.type === 'OBJECT_TO_TRANSCRIPT') && state === 'transcriptConfirmation') {
+    const participant = context.participants[event.participantId];
+    if (participant && !confirmsTranscript(participant)) return 'only parties, lawyers and witnesses who attended the hearing review its transcript';
+    if (participant) return 'you have already reviewed the transcript';
+  }
   const participant = 'participantId' in event ? context.participants[event.participantId] : undefined;
   const hearing = `${event.type} is not possible while the hearing is ${state}`;
   if (!participant) return hearing;

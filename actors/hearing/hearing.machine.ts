@@ -9,17 +9,18 @@ import { assertEvent, assign, cancel, emit, enqueueActions, raise, setup } from 
 import {
   ATTENDING,
   PRESENT,
-  confirmsTranscript,
   newParticipant,
   participantMayTake,
   stepParticipant,
   type HearingParticipant,
 } from './hearing-participants.ts';
 import { senderRefusal } from './hearing-permissions.ts';
+import { confirmsTranscript, notReviewed, reviewSettled } from './transcript-review.ts';
 import {
   DEFAULT_LOBBY_LEAD_MINUTES,
   DEFAULT_RECONNECT_GRACE_SECONDS,
   SYSTEM_SENDER,
+  type ArchiveReason,
   type HearingEvent,
 } from './hearing.protocol.ts';
 
@@ -63,8 +64,15 @@ export interface HearingContext {
   /** Why the hearing is suspended, cancelled or failed. */
   reason: string | null;
   transcriptId: string | null;
-  /** Participants who had not confirmed the transcript when it was archived (拒绝签名 or absent). */
+  /** The frozen transcript under review: its hash, when it was submitted, until when reviewers may answer. */
+  transcriptSha256?: string | null;
+  transcriptSubmittedAt?: string | null;
+  confirmBy?: string | null;
+  /** Participants who had not confirmed the transcript when it was archived (拒绝签名, objected, or absent). */
   unconfirmedAtArchive: string[];
+  /** Of those, who had not reviewed it at all (confirmed nor objected), e.g. by the deadline. */
+  notReviewedAtArchive?: string[];
+  archivedBecause?: ArchiveReason | null;
   historyLength: number;
 }
 
@@ -127,12 +135,18 @@ export const hearingMachine = setup({
       if (senderRefusal(context, event) !== null) return false;
       return event.by.role !== 'system' || (context.lobbyOpensAt !== null && Date.parse(event.at) >= Date.parse(context.lobbyOpensAt));
     },
-    /** The confirmation that leaves nobody unconfirmed archives the hearing. */
-    isLastConfirmation: ({ context, event }) => {
-      assertEvent(event, 'CONFIRM_TRANSCRIPT');
+    /** The review or resolution after which every reviewer has answered and every objection is settled archives the hearing. */
+    settlesReview: ({ context, event }) => {
+      assertEvent(event, ['CONFIRM_TRANSCRIPT', 'OBJECT_TO_TRANSCRIPT', 'RESOLVE_OBJECTION']);
       const participant = context.participants[event.participantId];
       if (senderRefusal(context, event) !== null || !participant || !participantMayTake(participant, event)) return false;
-      return unconfirmed(context).every((id) => id === event.participantId);
+      return reviewSettled({ ...context.participants, [event.participantId]: stepParticipant(participant, event, context.reconnectGraceMs) });
+    },
+    /** Only the server says the deadline passed, and only once it has. */
+    deadlinePassed: ({ context, event }) => {
+      assertEvent(event, 'CONFIRMATION_DEADLINE_PASSED');
+      if (senderRefusal(context, event) !== null) return false;
+      return typeof context.confirmBy === 'string' && Date.parse(event.at) >= Date.parse(context.confirmBy);
     },
   },
   actions: {
@@ -212,9 +226,12 @@ export const hearingMachine = setup({
     }),
     recordTranscript: assign(({ event }) => {
       assertEvent(event, 'SUBMIT_TRANSCRIPT');
-      return { transcriptId: event.transcriptId };
+      return { transcriptId: event.transcriptId, transcriptSha256: event.sha256 ?? null, transcriptSubmittedAt: event.at, confirmBy: event.confirmBy ?? null };
     }),
-    recordArchiving: assign(({ context }) => ({ unconfirmedAtArchive: unconfirmed(context) })),
+    settledByReviews: assign({ archivedBecause: 'allReviewed' as const }),
+    settledByDeadline: assign({ archivedBecause: 'deadline' as const }),
+    closedByCourt: assign({ archivedBecause: 'closedByCourt' as const }),
+    recordArchiving: assign(({ context }) => ({ unconfirmedAtArchive: unconfirmed(context), notReviewedAtArchive: notReviewed(context.participants) })),
 
     // Effects: emitted for whoever runs the actor (media node, tests); swapped through .provide().
     tellSfuToAdmit: emit(({ event }) => {
@@ -279,7 +296,12 @@ export const hearingMachine = setup({
     adjournments: [],
     reason: null,
     transcriptId: null,
+    transcriptSha256: null,
+    transcriptSubmittedAt: null,
+    confirmBy: null,
     unconfirmedAtArchive: [],
+    notReviewedAtArchive: [],
+    archivedBecause: null,
     historyLength: 0,
   }),
   states: {
@@ -339,11 +361,11 @@ export const hearingMachine = setup({
     },
     transcriptConfirmation: {
       on: {
-        CONFIRM_TRANSCRIPT: [
-          { target: 'archived', guard: 'isLastConfirmation', actions: ['stepParticipant', 'countEvent'] },
-          { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
-        ],
-        ARCHIVE: { target: 'archived', guard: 'mayTake', actions: 'countEvent' },
+        CONFIRM_TRANSCRIPT: review(),
+        OBJECT_TO_TRANSCRIPT: review(),
+        RESOLVE_OBJECTION: review(),
+        CONFIRMATION_DEADLINE_PASSED: { target: 'archived', guard: 'deadlinePassed', actions: ['settledByDeadline', 'countEvent'] },
+        ARCHIVE: { target: 'archived', guard: 'mayTake', actions: ['closedByCourt', 'countEvent'] },
         FAIL: failure(),
       },
     },
@@ -394,6 +416,14 @@ function closing() {
     END: { target: 'concluded', guard: 'mayTake', actions: ['cancelAllReconnectGraces', 'recordEnd', 'tellSfuToCloseRoom', 'countEvent'] },
     ADJOURN: { target: 'scheduled', guard: 'mayTake', actions: ['cancelAllReconnectGraces', 'recordAdjournment', 'tellSfuToCloseRoom', 'clearReason', 'countEvent'] },
   } as const;
+}
+
+/** A review or the judge's resolution: the one that settles everything archives the hearing. */
+function review() {
+  return [
+    { target: 'archived', guard: 'settlesReview', actions: ['stepParticipant', 'settledByReviews', 'countEvent'] },
+    { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
+  ] as const;
 }
 
 function failure() {

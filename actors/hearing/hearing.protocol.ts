@@ -82,6 +82,14 @@ export const SYSTEM_SENDER: HearingSender = { userId: 'system', role: 'system' }
 
 const onParticipant = { by: sender, participantId };
 
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in hex');
+const segmentId = z.string().min(1).max(128);
+/** How the judge settles an objection: the segment was corrected (a new version), or it stands. */
+export const OBJECTION_DECISIONS = ['corrected', 'dismissed'] as const;
+export type ObjectionDecision = (typeof OBJECTION_DECISIONS)[number];
+/** One objection to a segment of the frozen transcript, as the reviewer marked it. */
+export const transcriptObjectionInput = z.object({ segmentId, note: z.string().trim().min(1).max(2000) });
+
 /** Commands as they travel to the actor (the hub adds `by` from the session). */
 export const hearingCommand = z.discriminatedUnion('type', [
   // From the case actor when a clerk schedules a hearing (创建庭审).
@@ -119,10 +127,29 @@ export const hearingCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('LEAVE'), ...onParticipant }),
   z.object({ type: z.literal('RAISE_HAND'), ...onParticipant }),
   z.object({ type: z.literal('LOWER_HAND'), ...onParticipant }),
-  // After the hearing: the clerk submits the transcript (笔录), participants confirm it, the clerk archives.
-  z.object({ type: z.literal('SUBMIT_TRANSCRIPT'), by: sender, transcriptId: z.string().min(1).max(128) }),
+  // After the hearing (笔录确认): the server (or the judge or clerk) submits the frozen transcript, each
+  // reviewer confirms it or objects to segments, the judge resolves objections; the hearing is archived
+  // when all is settled, when the deadline passes, or early by the judge or clerk.
+  z.object({
+    type: z.literal('SUBMIT_TRANSCRIPT'),
+    by: sender,
+    transcriptId: z.string().min(1).max(128),
+    /** The frozen version's transcriptHash (hub/collab/transcript-hash.ts). */
+    sha256: sha256.optional(),
+    /** Until when reviewers may confirm or object; absent: until the judge or clerk archives. */
+    confirmBy: instant.optional(),
+  }),
   z.object({ type: z.literal('CONFIRM_TRANSCRIPT'), ...onParticipant }),
+  z.object({ type: z.literal('OBJECT_TO_TRANSCRIPT'), ...onParticipant, objections: z.array(transcriptObjectionInput).min(1).max(500) }),
+  z.object({
+    type: z.literal('RESOLVE_OBJECTION'),
+    ...onParticipant,
+    segmentId,
+    decision: z.enum(OBJECTION_DECISIONS),
+    note: z.string().trim().min(1).max(2000),
+  }),
   z.object({ type: z.literal('ARCHIVE'), by: sender }),
+  z.object({ type: z.literal('CONFIRMATION_DEADLINE_PASSED'), by: sender }),
   // From the server only: the media node saw a connection drop, the grace timer ran out, the hearing cannot go on.
   z.object({ type: z.literal('CONNECTION_LOST'), ...onParticipant }),
   z.object({ type: z.literal('RECONNECT_GRACE_ENDED'), ...onParticipant }),
@@ -174,9 +201,12 @@ export const HEARING_COMMAND_SENDERS: Record<HearingCommandType, HearingSenderRu
   LEAVE: 'self',
   RAISE_HAND: 'self',
   LOWER_HAND: 'self',
-  SUBMIT_TRANSCRIPT: 'judgeOrClerk',
+  SUBMIT_TRANSCRIPT: 'judgeOrClerkOrSystem',
   CONFIRM_TRANSCRIPT: 'self',
+  OBJECT_TO_TRANSCRIPT: 'self',
+  RESOLVE_OBJECTION: 'judge',
   ARCHIVE: 'judgeOrClerk',
+  CONFIRMATION_DEADLINE_PASSED: 'system',
   CONNECTION_LOST: 'system',
   RECONNECT_GRACE_ENDED: 'system',
   FAIL: 'system',
@@ -195,7 +225,24 @@ export const participantSummary = z.object({
   /** While reconnecting: when the seat is given up (the room shows a countdown; the server's clock acts on it). */
   graceEndsAt: z.string().nullable(),
   transcriptConfirmed: z.boolean(),
+  /** Reviewers only: when they confirmed or objected, and their objections with the judge's resolution. */
+  transcriptReview: z
+    .object({
+      reviewedAt: z.string().nullable(),
+      objections: z.array(
+        transcriptObjectionInput.extend({
+          at: z.string(),
+          resolution: z.object({ decision: z.enum(OBJECTION_DECISIONS), note: z.string(), at: z.string() }).nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .optional(),
 });
+
+/** Why the transcript phase ended: all reviewed and settled, the deadline, or the judge or clerk closed it. */
+export const ARCHIVE_REASONS = ['allReviewed', 'deadline', 'closedByCourt'] as const;
+export type ArchiveReason = (typeof ARCHIVE_REASONS)[number];
 
 /** What a DomainEvent of a hearing carries: enough for the clerk's live screen and the hearings table. */
 export const hearingSummary = z.object({
@@ -207,5 +254,17 @@ export const hearingSummary = z.object({
   recording: z.boolean(),
   adjournments: z.number().int(),
   participants: z.array(participantSummary),
+  /** From SUBMIT_TRANSCRIPT on: the frozen transcript under review (笔录确认) and how it ended. */
+  transcript: z
+    .object({
+      transcriptId: z.string(),
+      sha256: z.string().nullable(),
+      submittedAt: z.string(),
+      confirmBy: z.string().nullable(),
+      archivedBecause: z.enum(ARCHIVE_REASONS).nullable(),
+      notReviewedAtArchive: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 export type HearingSummary = z.infer<typeof hearingSummary>;

@@ -4,7 +4,7 @@
 // answers exactly like a hearing that does not exist. Who may send which command is the hearing
 // actor's decision (HEARING_COMMAND_SENDERS); the hub only stamps `by` from the session.
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { HEARING_PROTOCOL_VERSION } from '../../actors/hearing/hearing.protocol.ts';
 import { HEARING_KIND } from '../../actors/hearing/hearing-behaviour.ts';
 import { isCaseMember } from '../../storage/cases/is-case-member.ts';
@@ -18,6 +18,8 @@ import { defineRoute } from '../http/route.ts';
 import type { HubServices } from '../services.ts';
 
 const hearingParams = z.object({ hearingId: z.uuid() });
+/** Commands whose content the hub takes from the transcript, not from the request (transcript-review-routes.ts). */
+const THROUGH_TRANSCRIPT_ROUTES = new Set(['OBJECT_TO_TRANSCRIPT', 'RESOLVE_OBJECTION']);
 
 const liveHearingSchema = z.object({
   hearing: z.object({ id: z.uuid(), state: z.string() }).catchall(z.unknown()).describe('HearingSummary (actors/hearing/hearing.protocol.ts) with id and state'),
@@ -76,6 +78,10 @@ export const sendHearingCommandRoute = defineRoute({
     // Visibility first: a stranger learns nothing, not even whether the command would be valid.
     await liveHearingFor(services, caller, params.hearingId);
     const { by: _ignored, ...command } = body.command as { type: string; by?: unknown } & Record<string, unknown>;
+    // Objections are read from the reviewer's marks and corrections change the frozen text: only their own routes send them.
+    if (THROUGH_TRANSCRIPT_ROUTES.has(command.type)) {
+      throw new AppError('VALIDATION_FAILED', `${command.type} is sent through POST …/transcript/review or …/transcript/objections/resolve`);
+    }
     const reply = await services.actors.ask({ kind: HEARING_KIND, id: params.hearingId }, { ...command, by: { userId: caller.userId, role: caller.role } });
     if (!reply.ok) throw actorRefusal(reply);
     return answer(await liveHearingFor(services, caller, params.hearingId));

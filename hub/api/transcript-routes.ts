@@ -6,6 +6,8 @@ import { anySignedIn, signedInAs } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { transcriptDocName } from '../collab/doc-names.ts';
 import { TranscriptVersionNotFoundError } from '../collab/transcript-service.ts';
+import { frozenAtOf } from '../collab/transcript-freeze.ts';
+import { AppError } from '../../platform/errors.ts';
 import { hearingOfCaseMember } from './hearing-of-member.ts';
 import { defineRoute } from '../http/route.ts';
 import { paths } from '../http/paths.ts';
@@ -93,10 +95,14 @@ export const restoreTranscriptVersionRoute = defineRoute({
   response: transcriptTextSchema.omit({ segmentCount: true }).extend({
     backupVersionId: z.uuid().describe('The version holding the state before the restore (restore it to undo)'),
   }),
-  errors: ['NOT_FOUND'],
+  errors: ['NOT_FOUND', 'INVALID_STATE'],
   async handle({ session, params, services }) {
     const caller = session as Session;
     const { docName } = await transcriptOfMember(services, caller, params.hearingId);
+    // A restore would replace the frozen body (and its frozenAt) that the parties are reviewing.
+    if ((await services.transcripts.rooms.withRoom(docName, 'transcript', (room) => frozenAtOf(room.doc))) !== null) {
+      throw new AppError('INVALID_STATE', 'the transcript is frozen for confirmation: the judge corrects it by resolving an objection');
+    }
     try {
       const restored = await services.transcripts.restore(docName, params.versionId, { userId: caller.userId, role: caller.role });
       return { docName: restored.docName, text: restored.text, sha256: restored.sha256, backupVersionId: restored.backup.id };

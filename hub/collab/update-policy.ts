@@ -180,6 +180,12 @@ function annotationAuthorId(annotation: Y.Item): string | null {
   return typeof author?.userId === 'string' ? author.userId : null;
 }
 
+// 笔录确认: once the hearing's end froze the transcript (meta.frozenAt, set by the server), sessions
+// may still mark and comment in their own areas, but segments and meta change only through the
+// judge's correction API (hub/collab/transcript-freeze.ts), which applies a system update.
+export const FROZEN_REASON = 'the transcript is frozen for confirmation: the judge corrects it by resolving an objection';
+const isFrozenTranscript = (doc: Y.Doc): boolean => typeof doc.getMap('meta').get('frozenAt') === 'string';
+
 /** The rules of one check: what one inserted or deleted item means for this writer. */
 class Rules {
   /** New annotations of this update → whether their author entry was seen (and was the writer). */
@@ -192,6 +198,7 @@ class Rules {
     if (PERSONAL_AREAS.has(path.root)) {
       return path.chain[0]!.key === user.userId ? ALLOWED : refuse(`only its owner may write in another user's ${path.root}`);
     }
+    if (isFrozenTranscript(this.check.doc)) return refuse(FROZEN_REASON);
     return write === 'editor' ? ALLOWED : refuse('parties may write only their own confirmations and comments');
   }
 

@@ -111,3 +111,18 @@ describe('checkUpdate', () => {
     expect(checking).toBeLessThan(applying * 5);
   });
 });
+
+describe('checkUpdate on a frozen transcript (笔录确认)', () => {
+  it('refuses segment and meta changes from every session, the judge’s too, but keeps the parties’ own marks open', () => {
+    const { doc, segmentId } = transcriptWithSegment();
+    doc.getMap('meta').set('frozenAt', '2026-12-01T10:00:00.000Z');
+    const typing = updateFrom(doc, (replica) => (replica.getArray<Y.Map<unknown>>('segments').get(0).get('text') as Y.Text).insert(0, 'x'));
+    expect(checkUpdate(as(doc, judge, 'editor'), typing)).toMatchObject({ ok: false, reason: expect.stringMatching(/frozen/) });
+    const unfreezing = updateFrom(doc, (replica) => replica.getMap('meta').delete('frozenAt'));
+    expect(checkUpdate(as(doc, judge, 'editor'), unfreezing)).toMatchObject({ ok: false, reason: expect.stringMatching(/frozen/) });
+    const mark = updateFrom(doc, (replica) => confirmSegment(replica, party.userId, segmentId, { status: 'objected', note: '有误', at: 'now' }));
+    expect(checkUpdate(as(doc), mark)).toEqual({ ok: true });
+    // The server's own work (the judge's correction) is a system update, never checked here.
+    expect(checkUpdate(as(doc, judge, 'full'), typing)).toEqual({ ok: true });
+  });
+});

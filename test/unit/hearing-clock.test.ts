@@ -141,6 +141,31 @@ describe('hearing clock (the timers of a journalled hearing)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('sends the transcript’s confirmation deadline, and a clock started after it passed sends it at once', async () => {
+    const hearing = journalledHearing();
+    const clock = hearing.useClock();
+    await partyInRoom(hearing);
+    await hearing.send({ type: 'START', by: senderOf(JUDGE) });
+    await hearing.send({ type: 'END', by: senderOf(JUDGE) });
+    await hearing.send({ type: 'SUBMIT_TRANSCRIPT', by: SYSTEM_SENDER, transcriptId: 'v1', confirmBy: new Date(Date.now() + 3600_000).toISOString() });
+    expect(clock.armed).toBe(1);
+    await vi.advanceTimersByTimeAsync(3600_000 - 1000);
+    expect(hearing.state()).toBe('transcriptConfirmation');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(hearing.state()).toBe('archived');
+    expect(hearing.asked.filter((type) => type === 'CONFIRMATION_DEADLINE_PASSED')).toHaveLength(1);
+    clock.stop();
+
+    // A restart: the server re-arms from hearing_live, where the deadline is already past.
+    const asked: string[] = [];
+    const later = startHearingClock({ actors: { ask: async (_ref, command) => (asked.push(command.type), { ok: true, seq: 2, state: 'archived', summary: {} }) }, logger: silentLogger });
+    later.follow({ id: HEARING, state: 'transcriptConfirmation', summary: { participants: [], transcript: { transcriptId: 'v1', sha256: null, submittedAt: new Date(T0).toISOString(), confirmBy: new Date(T0 + 1000).toISOString(), archivedBecause: null, notReviewedAtArchive: [] } } });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(asked).toEqual(['CONFIRMATION_DEADLINE_PASSED']);
+    later.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('follows the hearings’ event batches on the bus; stopping leaves no timer', async () => {
     const bus = createInProcessBus();
     const hearing = journalledHearing();

@@ -1,7 +1,16 @@
 // <ecourt-case-page case-id>: one case's details, its progress line, and for court staff the
 // commands the API allows now; follows the case over /rt so changes appear without a reload.
 import { LitElement, html, css, nothing } from 'lit';
-import { callApi } from '../api.ts';
+import { ApiError, apiUrl, callApi } from '../api.ts';
+
+/** One document filed with the case (GET /api/v1/cases/{caseId}/documents). */
+interface CaseDocumentListing {
+  id: string;
+  title: string;
+  sha256: string;
+  createdAt: string;
+  contentPath: string;
+}
 import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
 import { acquireRealtime, type RealtimeClient } from '../realtime.ts';
@@ -55,6 +64,7 @@ export class EcourtCasePage extends LitElement {
     commandFailure: { state: true },
     notice: { state: true },
     deviceCheckHearing: { state: true },
+    documents: { state: true },
   };
 
   static override styles = [
@@ -97,6 +107,8 @@ export class EcourtCasePage extends LitElement {
   declare notice: string | null;
   /** The hearing whose device check (设备检测) is open under the hearings table. */
   declare deviceCheckHearing: string | null;
+  /** 案卷材料 filed by the court (the confirmed hearing transcript), from GET …/documents. */
+  declare documents: CaseDocumentListing[];
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
@@ -119,6 +131,7 @@ export class EcourtCasePage extends LitElement {
     this.commandFailure = null;
     this.notice = null;
     this.deviceCheckHearing = null;
+    this.documents = [];
   }
 
   override connectedCallback(): void {
@@ -182,6 +195,9 @@ export class EcourtCasePage extends LitElement {
           if (caseId !== this.caseId) return;
           this.detail = reply.case;
           this.failure = null;
+          // Best effort: the case page stands without its filed documents.
+          const filed = await callApi<{ documents: CaseDocumentListing[] }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}/documents`).catch(() => null);
+          if (filed && caseId === this.caseId) this.documents = filed.documents;
           // Someone else moved the case on: a half-filled form for a command no longer allowed goes.
           if (this.openCommand && !(reply.case.allowedCommands ?? []).includes(this.openCommand)) this.openCommand = null;
         } catch (error) {
@@ -358,11 +374,43 @@ export class EcourtCasePage extends LitElement {
             : nothing}
         </section>
         <ecourt-evidence-list api-base=${this.apiBase} case-id=${c.id} viewer-link=${this.evidenceLink}></ecourt-evidence-list>
+        ${(this.documents ?? []).length === 0 ? nothing : this.renderDocuments()}
         ${this.failure ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
         ${this.notice ? html`<div class="notice" role="status" data-testid="command-notice">${this.notice}</div>` : nothing}
         ${commands.length === 0 ? nothing : this.renderActions(commands)}
       </div>
     `;
+  }
+
+  private renderDocuments() {
+    const t = this.locale.t.bind(this.locale);
+    const lang = this.locale.lang;
+    return html`<section>
+      <h3>${t('review.documents')}</h3>
+      <ul data-testid="case-documents">
+        ${this.documents.map(
+          (document) => html`<li data-testid="case-document" data-document-id=${document.id}>
+            ${document.title} · ${formatDateTime(lang, document.createdAt)} · <code title="sha256">${document.sha256.slice(0, 12)}…</code>
+            <button type="button" class="secondary" data-testid="case-document-download" @click=${() => void this.download(document)}>${t('review.download')}</button>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  /** The bytes need the session's token, which a plain link would not carry. */
+  private async download(document: CaseDocumentListing): Promise<void> {
+    try {
+      const token = this.sessions.session?.token;
+      const response = await fetch(apiUrl(this.apiBase, document.contentPath), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      if (!response.ok) throw new ApiError(response.status, response.status === 404 ? 'NOT_FOUND' : 'INTERNAL', response.statusText);
+      const url = URL.createObjectURL(await response.blob());
+      const link = Object.assign(window.document.createElement('a'), { href: url, download: `${document.title}.txt` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      this.failure = error;
+    }
   }
 
   private renderActions(commands: CaseCommandType[]) {
