@@ -11,8 +11,9 @@ Usage:
   ecourt start [--role all|hub|actors]   start a node (default: all, on embedded defaults)
   ecourt migrate                          apply database migrations
   ecourt seed-demo                        create the demo court, accounts and cases (if none exist)
-  ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--json]
+  ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--language en|zh] [--json | --format vtt|srt|txt]
                                           recognise speech in a 16 kHz mono 16-bit WAV recording
+                                          (zh needs whisper; --format prints subtitles or plain text)
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;

@@ -1,15 +1,23 @@
-// `ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--json]`: recognises a recording
-// made elsewhere (16 kHz mono 16-bit WAV) and prints its segments, for court staff and for our checks.
+// `ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--language en|zh] [--json | --format vtt|srt|txt]`:
+// recognises a recording made elsewhere (16 kHz mono 16-bit WAV) and prints its segments (or them as
+// subtitles / plain text, as the transcript export writes them), for court staff and for our checks.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
-import { ASR_ENGINE_NAMES, type AsrEngineName, type AsrSegment } from '../models/asr/asr-engine.ts';
+import { ASR_ENGINE_NAMES, type AsrEngineName, type AsrLanguage, type AsrSegment } from '../models/asr/asr-engine.ts';
+import { exportTranscript, TRANSCRIPT_EXPORT_FORMATS, type TranscriptExportFormat } from '../hub/collab/transcript-export.ts';
 import { createAsrEngine } from '../models/asr/create-asr-engine.ts';
 import { readPcmWav, WavFormatError } from '../models/asr/wav.ts';
 
 export class TranscribeUsageError extends Error {}
+
+export const TRANSCRIBE_USAGE =
+  'usage: ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--language en|zh] [--json | --format vtt|srt|txt]';
+const LANGUAGES: readonly AsrLanguage[] = ['en', 'zh'];
+/** Languages each engine's model can recognise (the Debian pocketsphinx model is English only). */
+const ENGINE_LANGUAGES: Record<AsrEngineName, readonly AsrLanguage[]> = { pocketsphinx: ['en'], whisper: ['en', 'zh'] };
 
 /** Audio handed to the engine per write: 100 ms, as a live tap would. */
 const CHUNK_SAMPLES = 1600;
@@ -21,15 +29,34 @@ const PROGRESS_FROM_MS = 60_000;
 export async function transcribe(args: string[], config: Config): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { engine: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      engine: { type: 'string' },
+      language: { type: 'string', default: 'en' },
+      json: { type: 'boolean', default: false },
+      format: { type: 'string' },
+    },
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length !== 1) throw new TranscribeUsageError('usage: ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--json]');
+  if (positionals.length !== 1) throw new TranscribeUsageError(TRANSCRIBE_USAGE);
   const engineName = (values.engine ?? config.ECOURT_ASR_ENGINE) as AsrEngineName;
   if (!ASR_ENGINE_NAMES.includes(engineName)) {
     throw new TranscribeUsageError(`--engine must be one of ${ASR_ENGINE_NAMES.join(', ')}`);
   }
+  const language = values.language as AsrLanguage;
+  if (!LANGUAGES.includes(language)) throw new TranscribeUsageError(`--language must be one of ${LANGUAGES.join(', ')}`);
+  if (!ENGINE_LANGUAGES[engineName].includes(language)) {
+    throw new TranscribeUsageError(
+      `--language ${language} needs another engine: the ${engineName} model recognises ${ENGINE_LANGUAGES[engineName].join(', ')} only (use --engine whisper with a multilingual WHISPER_MODEL)`,
+    );
+  }
+  const format = values.format as TranscriptExportFormat | undefined;
+  if (format !== undefined && !TRANSCRIPT_EXPORT_FORMATS.includes(format)) {
+    throw new TranscribeUsageError(`--format must be one of ${TRANSCRIPT_EXPORT_FORMATS.join(', ')}`);
+  }
+  if (format !== undefined && values.json) throw new TranscribeUsageError('--json and --format exclude each other');
+  /** Lines as they come; JSON and the export formats once everything is recognised. */
+  const printAsRecognised = !values.json && format === undefined;
   const file = positionals[0]!;
   const audio = readWavFile(file, await readFile(file));
   const logger = createLogger({ level: config.ECOURT_LOG_LEVEL === 'debug' ? 'debug' : 'warn' });
@@ -37,11 +64,11 @@ export async function transcribe(args: string[], config: Config): Promise<number
   const segments: AsrSegment[] = [];
   try {
     const session = engine.start({
-      language: 'en',
+      language,
       onSegment: (segment) => {
         if (!segment.final) return;
         segments.push(segment);
-        if (!values.json) console.log(`[${clock(segment.startMs)} → ${clock(segment.endMs)}] ${segment.text}`);
+        if (printAsRecognised) console.log(`[${clock(segment.startMs)} → ${clock(segment.endMs)}] ${segment.text}`);
       },
     });
     const progress = audio.durationMs >= PROGRESS_FROM_MS ? progressReporter(audio.durationMs) : () => {};
@@ -57,7 +84,9 @@ export async function transcribe(args: string[], config: Config): Promise<number
   }
   if (values.json) {
     const rows = segments.map(({ id, text, startMs, endMs, confidence, words }) => ({ id, text, startMs, endMs, confidence, words }));
-    console.log(JSON.stringify({ file, engine: engineName, durationMs: Math.round(audio.durationMs), segments: rows }, null, 2));
+    console.log(JSON.stringify({ file, engine: engineName, language, durationMs: Math.round(audio.durationMs), segments: rows }, null, 2));
+  } else if (format !== undefined) {
+    process.stdout.write(exportTranscript(format, segments));
   }
   return 0;
 }

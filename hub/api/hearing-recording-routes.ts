@@ -18,7 +18,7 @@ const recordingSchema = z.object({
   sha256: z.string(),
   sizeBytes: z.number().int(),
   contentType: z.string(),
-  recordedAt: z.iso.datetime({ offset: true }),
+  recordedAt: z.iso.datetime({ offset: true }).describe('When the recording began (the file’s time 0)'),
   contentPath: z.string().describe('GET this path for the bytes'),
 });
 

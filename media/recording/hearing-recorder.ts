@@ -17,6 +17,8 @@ export interface RecordedFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** When the file's first packet arrived: its time 0, so a transcript can be lined up with it. */
+  startedAt: Date;
 }
 
 export interface HearingRecorderOptions {
@@ -39,6 +41,8 @@ interface TrackRecording {
   opened: Promise<void>;
   /** Whether the file holds a frame: any audio packet, or a VP8 key frame (video is written from one on). */
   hasFrames: boolean;
+  /** The first packet's arrival (the file's time 0 for audio; video waits for a key frame). */
+  startedAt: Date;
 }
 
 /** About 10 s of audio or 2 s of busy video: far more than opening a file takes. */
@@ -87,7 +91,7 @@ export class HearingRecorder {
     const feed = new MediaStreamTrack({ kind, codec });
     // One track per file, timed by RTP timestamps: no lip sync across files and no RTCP needed.
     const recorder = new MediaRecorder({ path, numOfTracks: 1, disableLipSync: true, disableNtp: true });
-    const recording: TrackRecording = { participantId, kind, path, ssrc, feed, recorder, pending: [], opened: Promise.resolve(), hasFrames: false };
+    const recording: TrackRecording = { participantId, kind, path, ssrc, feed, recorder, pending: [], opened: Promise.resolve(), hasFrames: false, startedAt: new Date() };
     // addTrack resolves once the writer listens to the feed: then the packets held meanwhile go in first.
     recording.opened = recorder
       .addTrack(feed)
@@ -118,7 +122,7 @@ export class HearingRecorder {
             await rm(recording.path, { force: true });
             continue;
           }
-          files.push({ participantId: recording.participantId, kind: recording.kind, path: recording.path, bytes, sha256: await sha256File(recording.path) });
+          files.push({ participantId: recording.participantId, kind: recording.kind, path: recording.path, bytes, sha256: await sha256File(recording.path), startedAt: recording.startedAt });
         }
         return files;
       })();

@@ -48,6 +48,7 @@ export const hearingRecordings = pgTable(
     sha256: text('sha256').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
     contentType: text('content_type').notNull(),
+    /** When the recording began (its first packet, on the media node's clock): the file's time 0. The filing time is in the audit. */
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('hearing_recordings_hearing_idx').on(t.hearingId, t.recordedAt)],

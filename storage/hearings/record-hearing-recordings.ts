@@ -13,6 +13,8 @@ export interface RecordedTrackFile {
   /** A temporary file, removed once filed. */
   path: string;
   sha256: string;
+  /** When the recording began (its first packet); filed as its recordedAt. Without it, the filing time. */
+  startedAt?: Date;
 }
 
 export interface FiledRecording {
@@ -36,6 +38,7 @@ export async function recordHearingRecordings({
   hearingId: string;
   caseId: string;
   files: readonly RecordedTrackFile[];
+  /** For files that do not say when they began. */
   recordedAt?: Date;
 }): Promise<FiledRecording[]> {
   const stored: { file: RecordedTrackFile; blob: Awaited<ReturnType<BlobStore['put']>> }[] = [];
@@ -59,7 +62,7 @@ export async function recordHearingRecordings({
           sha256: blob.sha256,
           sizeBytes: blob.sizeBytes,
           contentType: file.kind === 'audio' ? 'audio/webm' : 'video/webm',
-          recordedAt,
+          recordedAt: file.startedAt ?? recordedAt,
         })),
       )
       .returning({ id: hearingRecordings.id, participantId: hearingRecordings.participantId, kind: hearingRecordings.kind, sha256: hearingRecordings.sha256, sizeBytes: hearingRecordings.sizeBytes });

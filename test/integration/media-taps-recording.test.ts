@@ -85,6 +85,7 @@ describe('recording', () => {
     const video = vp8TestFrames(seconds, 15);
     const tone = opusTone(50 * seconds, 440);
     // 50 audio packets and 15 video frames per second of media time, sent faster than real time.
+    const firstSent = Date.now();
     for (let i = 0; i < tone.length; i++) {
       party!.sendAudio(tone[i]!);
       if (i % 10 === 0 || i % 10 === 3 || i % 10 === 7) {
@@ -101,6 +102,9 @@ describe('recording', () => {
     for (const file of files) {
       expect(file.bytes).toBeGreaterThan(1_000);
       expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // Its time 0 is its first packet's arrival, which transcript exports line up with.
+      expect(file.startedAt.getTime()).toBeGreaterThanOrEqual(firstSent);
+      expect(file.startedAt.getTime() - firstSent).toBeLessThan(seconds * 1000);
       const probe = JSON.parse(
         execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,codec_type', '-of', 'json', file.path], { encoding: 'utf8' }),
       ) as { format: { duration: string }; streams: { codec_name: string; codec_type: string }[] };
