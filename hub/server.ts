@@ -1,6 +1,7 @@
 // Starts the hub: one uWS app serving the HTTP API (/api/v1, /healthz), the /rt realtime
 // WebSocket, the /yjs/* collaborative documents (when storage for them is given) and the static
 // site, on config.HOST:PORT (PORT 0 picks a free port).
+import { setTimeout as delay } from 'node:timers/promises';
 import type { us_listen_socket } from 'uWebSockets.js';
 import { isCaseMember } from '../storage/cases/is-case-member.ts';
 import { LocalBlobStore } from '../storage/blobs/local-blob-store.ts';
@@ -14,6 +15,7 @@ import { mountCorsPreflight } from './http/cors.ts';
 import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
 import { HearingMediaGateway } from './hearings/hearing-media-gateway.ts';
+import { createLiveTranscription } from './hearings/live-transcription.ts';
 import { MediaPool } from '../media/sfu/media-pool.ts';
 import { mountRealtimeEndpoint } from './realtime/uws-endpoint.ts';
 import type { HubDeps, HubServices } from './services.ts';
@@ -23,12 +25,18 @@ import { TranscriptService } from './collab/transcript-service.ts';
 import { CollabGateway } from './collab/gateway.ts';
 import { storageAdmission } from './collab/document-facts.ts';
 import { mountCollabEndpoint } from './collab/uws-endpoint.ts';
+import { TranscriptConfirmation } from './hearings/transcript-confirmation.ts';
+
+/** Distributed mode: how long a node without the hearing's media waits before freezing its transcript. */
+const OTHER_NODE_FREEZE_DELAY_MS = 10_000;
 
 export type { HubDeps } from './services.ts';
 
 export interface RunningHub {
   port: number;
   url: string;
+  /** Freezes concluded hearings' transcripts and files archived ones (笔录确认). */
+  transcriptConfirmation: TranscriptConfirmation;
   close(): Promise<void>;
 }
 
@@ -45,8 +53,9 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
 
   const blobs = new LocalBlobStore(blobDirOf(deps.config));
   // Hearing media on this node: WebRTC signalling over /rt, the SFU following the hearing actors.
+  const mediaPool = new MediaPool({ loopbackOnly: deps.config.ECOURT_MEDIA_LOOPBACK_ONLY, connectTimeoutMs: deps.config.ECOURT_MEDIA_CONNECT_TIMEOUT_MS });
   const hearingMedia = new HearingMediaGateway({
-    pool: new MediaPool({ loopbackOnly: deps.config.ECOURT_MEDIA_LOOPBACK_ONLY, connectTimeoutMs: deps.config.ECOURT_MEDIA_CONNECT_TIMEOUT_MS }),
+    pool: mediaPool,
     db: deps.database.db,
     bus: deps.bus,
     actors: deps.actors,
@@ -71,6 +80,9 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     ...(deps.collabLimits ? { limits: deps.collabLimits } : {}),
     ...(deps.collabReplication ? { replication: deps.collabReplication } : {}),
   });
+  // Live recognition beside each hearing router this node holds, writing through the same rooms.
+  // Its drain(hearingId) ends a hearing's recognition once its last words are in the transcript.
+  const liveTranscription = await createLiveTranscription(deps.config, { pool: mediaPool, bus: deps.bus, db: deps.database.db, rooms, logger });
   const services: HubServices = {
     config: deps.config,
     logger,
@@ -83,6 +95,24 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     transcripts: new TranscriptService({ registry: rooms, db: deps.database.db }),
     blobs,
   };
+
+  // 笔录确认: freeze at the end of a hearing, file with the case when it is archived.
+  const transcriptConfirmation = new TranscriptConfirmation({
+    bus: deps.bus,
+    db: deps.database.db,
+    actors: deps.actors,
+    rooms,
+    transcripts: services.transcripts,
+    blobs,
+    logger,
+    confirmHours: deps.config.ECOURT_TRANSCRIPT_CONFIRM_HOURS,
+    beforeFreeze: async (hearingId) => {
+      if (liveTranscription?.hears(hearingId)) return liveTranscription.drain(hearingId);
+      // Several hub nodes: the one holding the hearing's media freezes after its last recognised words;
+      // the others give it that time first (the freeze is saved once, whoever comes first).
+      if (deps.hearingMediaNodes) await delay(OTHER_NODE_FREEZE_DELAY_MS);
+    },
+  });
 
   const app = uws.App();
   mountCorsPreflight(app);
@@ -105,6 +135,8 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   const port = uws.us_socket_local_port(listenSocket as never);
   realtime.start();
   hearingMedia.start();
+  liveTranscription?.start();
+  await transcriptConfirmation.start();
 
   // A wildcard bind is reached through loopback from this machine.
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -115,10 +147,14 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   return {
     port,
     url,
+    transcriptConfirmation,
     async close() {
       if (closed) return;
       closed = true;
+      await transcriptConfirmation.stop();
       realtime.stop();
+      // Recognition stops before the media it listens to and the rooms it writes to.
+      await liveTranscription?.stop();
       // Recordings in progress are filed before the database closes.
       await hearingMedia.stop();
       uws.us_listen_socket_close(listenSocket);

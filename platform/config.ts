@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ASR_ENGINE_NAMES } from '../models/asr/asr-engine.ts';
+import { POCKETSPHINX_DECODINGS } from '../models/asr/pocketsphinx/pocketsphinx-engine.ts';
 
 export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -60,10 +61,18 @@ export const configSchema = z.object({
   ECOURT_MEDIA_LOOPBACK_ONLY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   /** A participant whose WebRTC connection is not up within this many ms is dropped (the others carry on). */
   ECOURT_MEDIA_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(20_000),
+  /** How long parties and lawyers have to confirm or object to the frozen transcript (笔录确认期限), in hours. */
+  ECOURT_TRANSCRIPT_CONFIRM_HOURS: z.coerce.number().min(0.0001).max(24 * 365).default(72),
   /** Speech recognition: pocketsphinx (English, works out of the box) or whisper (needs WHISPER_MODEL). */
   ECOURT_ASR_ENGINE: z.enum(ASR_ENGINE_NAMES).default('pocketsphinx'),
+  /** pocketsphinx search effort: fast (default, half the CPU, same accuracy on our fixtures) or accurate (its own defaults). */
+  ECOURT_POCKETSPHINX_DECODING: z.enum(POCKETSPHINX_DECODINGS).default('fast'),
   /** Path of the ggml Whisper model the court supplies (none can be downloaded here). */
   WHISPER_MODEL: optionalText,
+  /** Live recognition of hearings into the transcript; when the engine cannot start, the hub warns and runs without. */
+  ECOURT_ASR_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** The language hearings are held in: en, or zh (needs the whisper engine and a model that knows Chinese). */
+  ECOURT_ASR_LANGUAGE: z.enum(['en', 'zh']).default('en'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -46,6 +46,11 @@ export const subjects = {
    * hub's /rt fan-out on every hub node. Fire-and-forget: a client that misses one refetches on resync.
    */
   caseNotice: () => 'notice.case',
+  /**
+   * How live speech recognition of a hearing keeps up (backlog, delay), from the node that holds the
+   * hearing's media, for the hub's /rt fan-out to the hearing's staff. Fire-and-forget, never stored.
+   */
+  hearingAsrStatus: () => 'notice.hearing-asr',
 } as const;
 
 /** Name of the JetStream stream holding domain events, and of the KV buckets for leases. */

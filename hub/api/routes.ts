@@ -9,7 +9,10 @@ import { listHearingsRoute } from './hearing-routes.ts';
 import { getLiveHearingRoute, sendHearingCommandRoute } from './hearing-live-routes.ts';
 import { hearingRecordingRoutes } from './hearing-recording-routes.ts';
 import { transcriptRoutes } from './transcript-routes.ts';
+import { exportTranscriptRoute } from './transcript-export-route.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
+import { transcriptReviewRoutes } from './transcript-review-routes.ts';
+import { caseDocumentRoutes } from './case-document-routes.ts';
 import { deviceCheckRoutes } from './device-check-routes.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
@@ -30,7 +33,10 @@ export function hubRoutes(): AnyRoute[] {
     sendHearingCommandRoute,
     ...hearingRecordingRoutes,
     ...transcriptRoutes,
+    exportTranscriptRoute,
     ...evidenceRoutes,
+    ...transcriptReviewRoutes,
+    ...caseDocumentRoutes,
     ...deviceCheckRoutes,
     // Each hub gets its own probe budget per account.
     ...probeRoutes(),

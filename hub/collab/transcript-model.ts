@@ -25,6 +25,10 @@ export interface TranscriptSegment {
   /** 'human' or 'asr:<engine>'. */
   source: string;
   editedBy: SegmentEdit[];
+  /** True while live recognition is still working on it (shown greyed); absent once final (and in older documents). */
+  partial?: boolean;
+  /** What recognition heard, kept when a person's edit of the segment won over the late final result. */
+  asrText?: string;
 }
 
 export interface NewSegment {
@@ -83,6 +87,8 @@ function readSegment(map: Y.Map<unknown>): TranscriptSegment {
     text: text instanceof Y.Text ? text.toString() : '',
     source: String(map.get('source') ?? ''),
     editedBy: editedBy instanceof Y.Array ? (editedBy.toArray() as SegmentEdit[]) : [],
+    ...(map.get('partial') === true ? { partial: true } : {}),
+    ...(typeof map.get('asrText') === 'string' ? { asrText: map.get('asrText') as string } : {}),
   };
 }
 

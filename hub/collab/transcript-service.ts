@@ -8,7 +8,7 @@ import { listVersions } from '../../storage/collab/list-versions.ts';
 import { saveVersion, type SavedVersion } from '../../storage/collab/save-version.ts';
 import type { DocRoom } from './doc-room.ts';
 import type { RoomRegistry } from './room-registry.ts';
-import { metaMap, renderTranscriptText, segmentsArray } from './transcript-model.ts';
+import { metaMap, renderTranscriptText, segmentsArray, segmentsOf, type TranscriptSegment } from './transcript-model.ts';
 import { transcriptHash } from './transcript-hash.ts';
 
 export interface TranscriptText {
@@ -63,9 +63,19 @@ export function replaceTranscriptBody(target: Y.Doc, source: Y.Doc): void {
 export class TranscriptService {
   constructor(private readonly options: { registry: RoomRegistry; db: Db }) {}
 
+  /** The live rooms, for server-side transcript work kept in its own modules (transcript-freeze.ts). */
+  get rooms(): RoomRegistry {
+    return this.options.registry;
+  }
+
   /** The transcript's plain text and its sha256, from the live room (loaded for the read if needed). */
   read(docName: string): Promise<TranscriptText> {
     return this.options.registry.withRoom(docName, 'transcript', textOf);
+  }
+
+  /** The transcript's segments in document order, from the live room (for exports). */
+  segments(docName: string): Promise<TranscriptSegment[]> {
+    return this.options.registry.withRoom(docName, 'transcript', (room) => segmentsOf(room.doc));
   }
 
   /** Saves the live document's current state as a named version. */

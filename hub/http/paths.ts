@@ -17,6 +17,14 @@ export const paths = {
   hearingTranscriptVersions: `${API_PREFIX}/hearings/:hearingId/transcript/versions`,
   hearingTranscriptRestore: `${API_PREFIX}/hearings/:hearingId/transcript/versions/:versionId/restore`,
   hearingTranscriptChanges: `${API_PREFIX}/hearings/:hearingId/transcript/changes`,
+  /** 笔录确认: a reviewer submits their marks; the judge resolves an objection. */
+  hearingTranscriptReview: `${API_PREFIX}/hearings/:hearingId/transcript/review`,
+  hearingTranscriptObjectionResolve: `${API_PREFIX}/hearings/:hearingId/transcript/objections/resolve`,
+  /** Documents filed with a case (the confirmed hearing transcript). */
+  caseDocuments: `${API_PREFIX}/cases/:caseId/documents`,
+  caseDocumentContent: `${API_PREFIX}/cases/:caseId/documents/:documentId/content`,
+  /** The transcript as WebVTT, SRT or plain text (?format=, optionally lined up with ?recording=). */
+  hearingTranscriptExport: `${API_PREFIX}/hearings/:hearingId/transcript/export`,
   hearingDeviceChecks: `${API_PREFIX}/hearings/:hearingId/device-checks`,
   /** The live hearing (state, participants) and the commands sent to its actor. */
   hearingLive: `${API_PREFIX}/hearings/:hearingId/live`,

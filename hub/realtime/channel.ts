@@ -9,7 +9,10 @@ import type { ErrorCode } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { courtEventReaches, mayFollowCourt } from '../auth/access.ts';
 import { verifySessionToken, type Session } from '../auth/session-token.ts';
-import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, type ServerMessage } from './protocol.ts';
+import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, hearingAsrStatusSchema, type ServerMessage } from './protocol.ts';
+
+/** Who sees how live recognition keeps up: the court's staff of the hearing. */
+const ASR_STATUS_ROLES: ReadonlySet<string> = new Set(['judge', 'clerk']);
 
 /** An authenticated connection as an extension sees it. */
 export interface RealtimePeer {
@@ -96,6 +99,7 @@ export class RealtimeChannel {
       this.options.bus.subscribe(subjects.actorEventBatch('case'), (payload) => this.fanOutBatch(payload)),
       this.options.bus.subscribe(subjects.caseNotice(), (payload) => this.fanOutNotice(payload)),
       this.options.bus.subscribe(subjects.actorEventBatch('hearing'), (payload) => this.fanOutHearingBatch(payload)),
+      this.options.bus.subscribe(subjects.hearingAsrStatus(), (payload) => this.fanOutAsrStatus(payload)),
     ];
   }
 
@@ -343,6 +347,16 @@ export class RealtimeChannel {
     if (!targets || targets.size === 0) return;
     const text = JSON.stringify({ v: 1, type: 'case.notice', notice: parsed.data } satisfies ServerMessage);
     for (const connection of [...targets]) this.sendText(connection, text);
+  }
+
+  /** Live recognition's backlog and delay go to the judges and clerks following the hearing's case. */
+  private fanOutAsrStatus(payload: unknown): void {
+    const parsed = hearingAsrStatusSchema.safeParse(payload);
+    if (!parsed.success) return;
+    const targets = [...(this.byCase.get(parsed.data.caseId) ?? [])].filter((connection) => connection.session && ASR_STATUS_ROLES.has(connection.session.role));
+    if (targets.length === 0) return;
+    const text = JSON.stringify({ v: 1, type: 'hearing.asr', status: parsed.data } satisfies ServerMessage);
+    for (const connection of targets) this.sendText(connection, text);
   }
 
   private protocolError(connection: Connection, message: string): void {

@@ -32,6 +32,7 @@ export type ServerMessage =
   | { v: 1; type: 'case.event'; event: DomainEvent }
   | { v: 1; type: 'case.notice'; notice: CaseNotice }
   | { v: 1; type: 'hearing.event'; event: DomainEvent }
+  | { v: 1; type: 'hearing.asr'; status: HearingAsrStatus }
   | { v: 1; type: 'error'; code: ErrorCode; message: string }
   | { v: 1; type: 'pong' };
 
@@ -57,6 +58,27 @@ export const domainEventSchema = z.object({
   at: z.string(),
   summary: z.record(z.string(), z.unknown()),
 });
+
+/**
+ * How live speech recognition of a hearing keeps up, for its judge and clerk (never stored): audio
+ * waiting (queuedMs) or lost (droppedMs), the delay from the end of an utterance to its text, and how
+ * long the oldest finished utterance has waited for its text (awaitingTextMs).
+ */
+export const hearingAsrStatusSchema = z.object({
+  hearingId: z.string(),
+  caseId: z.uuid(),
+  engine: z.string(),
+  speakers: z.number().int().min(0),
+  sessions: z.number().int().min(0),
+  waiting: z.number().int().min(0),
+  queuedMs: z.number().min(0),
+  droppedMs: z.number().min(0),
+  lastDelayMs: z.number().min(0).nullable(),
+  awaitingTextMs: z.number().min(0),
+  errors: z.number().int().min(0),
+  at: z.string(),
+});
+export type HearingAsrStatus = z.infer<typeof hearingAsrStatusSchema>;
 
 /** A notice about a case that is not an actor event (what changed, for the clients to refetch). */
 export const caseNoticeSchema = z.object({

@@ -6,13 +6,13 @@ import type { AsrEngine } from './asr-engine.ts';
 import { createPocketsphinxEngine } from './pocketsphinx/pocketsphinx-engine.ts';
 
 export async function createAsrEngine(
-  config: Pick<Config, 'ECOURT_ASR_ENGINE' | 'WHISPER_MODEL'>,
+  config: Pick<Config, 'ECOURT_ASR_ENGINE' | 'WHISPER_MODEL'> & Partial<Pick<Config, 'ECOURT_POCKETSPHINX_DECODING'>>,
   logger: Logger,
 ): Promise<AsrEngine> {
   const engine = config.ECOURT_ASR_ENGINE;
   switch (engine) {
     case 'pocketsphinx':
-      return createPocketsphinxEngine({ logger });
+      return createPocketsphinxEngine({ logger, decoding: config.ECOURT_POCKETSPHINX_DECODING });
     case 'whisper': {
       const { createWhisperEngine } = await import('./whisper/whisper-engine.ts');
       return createWhisperEngine({ modelPath: config.WHISPER_MODEL, logger });

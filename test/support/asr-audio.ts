@@ -76,3 +76,18 @@ export function descendantProcesses(root = process.pid): { pid: number; name: st
   walk(root);
   return found;
 }
+
+/**
+ * A WAV file for Chromium's fake microphone (`--use-file-for-fake-audio-capture`, which loops it):
+ * the 16 kHz parts in order, brought to 48 kHz by linear interpolation.
+ */
+export function fakeMicrophoneWav(parts: Int16Array[]): Uint8Array {
+  const speech = concatPcm(parts);
+  const upsampled = new Int16Array(speech.length * 3);
+  for (let i = 0; i < speech.length; i++) {
+    const here = speech[i]!;
+    const next = speech[i + 1] ?? here;
+    for (let step = 0; step < 3; step++) upsampled[i * 3 + step] = Math.round(here + ((next - here) * step) / 3);
+  }
+  return wavBytes(new Uint8Array(upsampled.buffer), { sampleRate: 48_000 });
+}

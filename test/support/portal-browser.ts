@@ -38,6 +38,11 @@ export interface PortalBrowser {
   /** Page errors of every page opened, to assert there were none. */
   pageErrors: string[];
   openPage(viewport?: { width: number; height: number }, timezoneId?: string): Promise<Page>;
+  /**
+   * Pages of a second Chromium on the same platform, with its own arguments: e.g. a participant whose
+   * fake microphone plays another file (Chromium's fake capture is one file per browser).
+   */
+  otherBrowser(chromiumArgs: readonly string[]): Promise<{ openPage(viewport?: { width: number; height: number }): Promise<Page> }>;
   logIn(page: Page, username: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,24 +50,32 @@ export interface PortalBrowser {
 /** Chromium's fake camera (a test pattern) and microphone (a beep), granted without a prompt. */
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'];
 
-export async function startPortalBrowser(tempPrefix: string, options: { chromiumArgs?: readonly string[] } = {}): Promise<PortalBrowser> {
+export async function startPortalBrowser(tempPrefix: string, options: { chromiumArgs?: readonly string[]; env?: Record<string, string> } = {}): Promise<PortalBrowser> {
   await ensureComponentsBuilt();
-  const demo = await startDemoPlatform({ tempPrefix, staticDir: () => DEFAULT_STATIC_DIR, logLevel: 'warn' });
+  const demo = await startDemoPlatform({ tempPrefix, staticDir: () => DEFAULT_STATIC_DIR, logLevel: 'warn', ...(options.env ? { env: options.env } : {}) });
   const { platform, base: baseUrl } = demo;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])] });
+  const launch = (args: readonly string[]): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...args] });
+  const browser = await launch(options.chromiumArgs ?? []);
+  const others: Browser[] = [];
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
+  const pageOf = async (from: Browser, viewport = { width: 1280, height: 900 }, timezoneId = 'Asia/Shanghai') => {
+    const context = await from.newContext({ viewport, locale: 'zh-CN', timezoneId });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(LIVE_TIMEOUT_MS);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  };
   return {
     platform,
     baseUrl,
     pageErrors,
-    async openPage(viewport = { width: 1280, height: 900 }, timezoneId = 'Asia/Shanghai') {
-      const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(LIVE_TIMEOUT_MS);
-      page.on('pageerror', (error) => pageErrors.push(error.message));
-      return page;
+    openPage: (viewport, timezoneId) => pageOf(browser, viewport, timezoneId),
+    async otherBrowser(chromiumArgs) {
+      const other = await launch(chromiumArgs);
+      others.push(other);
+      return { openPage: (viewport) => pageOf(other, viewport) };
     },
     async logIn(page, username) {
       await page.goto(`${baseUrl}/#/login`);
@@ -73,6 +86,7 @@ export async function startPortalBrowser(tempPrefix: string, options: { chromium
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
+      for (const other of others) await other.close().catch(() => undefined);
       await browser.close();
       await demo.stop();
     },

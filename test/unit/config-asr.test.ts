@@ -15,4 +15,10 @@ describe('speech recognition configuration', () => {
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(/ECOURT_ASR_ENGINE: .*"pocketsphinx"\|"whisper"/);
   });
+
+  it('searches fast by default; accurate is pocketsphinx’s own defaults; anything else is refused', () => {
+    expect(parseConfig({}).ECOURT_POCKETSPHINX_DECODING).toBe('fast');
+    expect(parseConfig({ ECOURT_POCKETSPHINX_DECODING: 'accurate' }).ECOURT_POCKETSPHINX_DECODING).toBe('accurate');
+    expect(() => parseConfig({ ECOURT_POCKETSPHINX_DECODING: 'turbo' })).toThrow(/ECOURT_POCKETSPHINX_DECODING/);
+  });
 });

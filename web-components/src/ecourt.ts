@@ -6,6 +6,8 @@ import { EcourtCaseList } from './elements/case-list.ts';
 import { EcourtCasePage } from './elements/case-page.ts';
 import { EcourtFilingForm } from './elements/filing-form.ts';
 import { EcourtTranscriptEditor } from './elements/transcript-editor.ts';
+import { EcourtTranscriptReview } from './elements/transcript-review.ts';
+import { EcourtTranscriptDownload } from './elements/transcript-download.ts';
 import { EcourtEvidenceViewer } from './elements/evidence-viewer.ts';
 import { EcourtEvidenceList } from './elements/evidence-list.ts';
 import { EcourtDeviceCheck } from './elements/device-check.ts';
@@ -18,6 +20,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-case-page', EcourtCasePage],
   ['ecourt-filing-form', EcourtFilingForm],
   ['ecourt-transcript-editor', EcourtTranscriptEditor],
+  ['ecourt-transcript-review', EcourtTranscriptReview],
+  ['ecourt-transcript-download', EcourtTranscriptDownload],
   ['ecourt-evidence-viewer', EcourtEvidenceViewer],
   ['ecourt-evidence-list', EcourtEvidenceList],
   ['ecourt-device-check', EcourtDeviceCheck],
@@ -35,6 +39,8 @@ declare global {
     'ecourt-case-page': EcourtCasePage;
     'ecourt-filing-form': EcourtFilingForm;
     'ecourt-transcript-editor': EcourtTranscriptEditor;
+    'ecourt-transcript-review': EcourtTranscriptReview;
+    'ecourt-transcript-download': EcourtTranscriptDownload;
     'ecourt-evidence-viewer': EcourtEvidenceViewer;
     'ecourt-evidence-list': EcourtEvidenceList;
     'ecourt-device-check': EcourtDeviceCheck;

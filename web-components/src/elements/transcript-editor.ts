@@ -50,6 +50,14 @@ function colourOf(userId: string): string {
   return `hsl(${Math.abs(hash) % 360} 70% 38%)`;
 }
 
+/** The hearing id inside a transcript document name. */
+const hearingIdOf = (docName: string): string | null => /^cases\/[^/]+\/hearings\/([^/]+)\/transcript$/.exec(docName)?.[1] ?? null;
+/** When the transcript was frozen for confirmation (hub/collab/transcript-freeze.ts), else null. */
+const frozenAtOf = (doc: Y.Doc): string | null => {
+  const value = doc.getMap('meta').get('frozenAt');
+  return typeof value === 'string' ? value : null;
+};
+
 /** The case id inside a transcript document name (cases/<caseId>/hearings/<hearingId>/transcript). */
 const caseIdOf = (docName: string): string | null => /^cases\/([^/]+)\/hearings\/[^/]+\/transcript$/.exec(docName)?.[1] ?? null;
 
@@ -71,6 +79,8 @@ export class EcourtTranscriptEditor extends LitElement {
     adding: { state: true },
     draftRole: { state: true },
     draftFailure: { state: true },
+    frozenAt: { state: true },
+    reviewSubmitted: { state: true },
   };
 
   static override styles = [
@@ -85,6 +95,10 @@ export class EcourtTranscriptEditor extends LitElement {
       .presence li.label { border: none; background: none; padding: 0; }
       ol.segments { list-style: none; padding: 0; margin: 0.75rem 0 0; display: grid; gap: 0.75rem; }
       .segment { border: 1px solid var(--ecourt-line); border-radius: 6px; padding: 0.6rem 0.8rem; background: var(--ecourt-surface); }
+      /* Live recognition is still working on it: greyed until the final text replaces it. */
+      .segment.partial { color: var(--ecourt-muted); border-style: dashed; background: var(--ecourt-shade); }
+      .segment.partial .speaker { font-weight: 600; }
+      .asr-kept { color: var(--ecourt-muted); font-size: 0.85rem; margin: 0.25rem 0 0; }
       .meta { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: baseline; font-size: 0.92rem; }
       .speaker { font-weight: 700; }
       .time { color: var(--ecourt-muted); font-variant-numeric: tabular-nums; }
@@ -125,6 +139,10 @@ export class EcourtTranscriptEditor extends LitElement {
   declare adding: boolean;
   declare draftRole: (typeof SPEAKER_ROLES)[number];
   declare draftFailure: string | null;
+  /** 笔录确认: when the hearing's end froze the transcript (meta.frozenAt); segments are then read-only. */
+  declare frozenAt: string | null;
+  /** The user's review of the frozen transcript is in (transcript-review.ts says so): marks are final. */
+  declare reviewSubmitted: boolean;
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
@@ -155,6 +173,11 @@ export class EcourtTranscriptEditor extends LitElement {
     this.adding = false;
     this.draftRole = 'judge';
     this.draftFailure = null;
+    this.frozenAt = null;
+    this.reviewSubmitted = false;
+    this.addEventListener('transcript-reviewed', (event) => {
+      this.reviewSubmitted = (event as CustomEvent<{ reviewed: boolean }>).detail.reviewed;
+    });
   }
 
   override connectedCallback(): void {
@@ -253,7 +276,9 @@ export class EcourtTranscriptEditor extends LitElement {
       if (this.ydoc !== doc) return;
       this.segments = segmentsOf(doc);
       this.marks = marksBySegment(doc);
+      this.frozenAt = frozenAtOf(doc);
     };
+    doc.getMap('meta').observe(refresh);
     segmentsArray(doc).observeDeep((events, transaction) => {
       if (this.ydoc !== doc) return;
       if (!transaction.local) for (const event of events) if (event.target instanceof Y.Text) this.followRemoteText(event as Y.YTextEvent);
@@ -309,11 +334,11 @@ export class EcourtTranscriptEditor extends LitElement {
   }
 
   private get canEdit(): boolean {
-    return this.user !== null && EDITOR_ROLES.has(this.user.role);
+    return this.user !== null && EDITOR_ROLES.has(this.user.role) && this.frozenAt === null;
   }
 
   private get canMark(): boolean {
-    return this.user !== null && MARKING_ROLES.has(this.user.role);
+    return this.user !== null && MARKING_ROLES.has(this.user.role) && !this.reviewSubmitted;
   }
 
   /** The textarea's text into the segment; while an IME (pinyin) is composing, wait for the chosen characters. */
@@ -417,6 +442,10 @@ export class EcourtTranscriptEditor extends LitElement {
           <span class="badge status" data-testid="transcript-status" data-status=${this.status} role="status">${t(`transcript.status.${this.status}`)}</span>
         </div>
         ${this.renderRefusal()}
+        ${hearingIdOf(this.doc)
+          ? html`<ecourt-transcript-download hearing-id=${hearingIdOf(this.doc)!} api-base=${this.apiBase} token=${this.effectiveToken() ?? ''}></ecourt-transcript-download>`
+          : nothing}
+        ${this.renderReview()}
         ${this.renderPresence()}
         <p class="muted">${this.canEdit ? nothing : this.canMark ? t('transcript.readOnly') : t('transcript.viewOnly')}</p>
         ${!this.synced && this.segments.length === 0
@@ -427,6 +456,19 @@ export class EcourtTranscriptEditor extends LitElement {
         ${this.canEdit ? this.renderAdd() : nothing}
       </div>
     `;
+  }
+
+  /** The confirmation phase (transcript-review.ts), once the hearing is over. */
+  private renderReview() {
+    const hearingId = hearingIdOf(this.doc);
+    if (!hearingId || !this.user) return nothing;
+    const own: Record<string, SegmentConfirmation> = {};
+    for (const [segmentId, marks] of this.marks) {
+      const mine = marks.find(([userId]) => userId === this.user!.id);
+      if (mine) own[segmentId] = mine[1];
+    }
+    return html`<ecourt-transcript-review hearing-id=${hearingId} api-base=${this.apiBase} token=${this.effectiveToken() ?? ''} frozen-at=${this.frozenAt ?? ''}
+      .user=${this.user} .segments=${this.segments} .ownMarks=${own}></ecourt-transcript-review>`;
   }
 
   private renderRefusal() {
@@ -458,11 +500,12 @@ export class EcourtTranscriptEditor extends LitElement {
     const carets = this.peers.filter((peer) => peer.cursor?.segmentId === segment.id);
     const marks = this.marks.get(segment.id) ?? [];
     const own = this.user ? marks.find(([userId]) => userId === this.user!.id)?.[1] : undefined;
-    return html`<li class="segment" data-testid="transcript-segment" data-segment-id=${segment.id}>
+    return html`<li class=${segment.partial ? 'segment partial' : 'segment'} data-testid="transcript-segment" data-segment-id=${segment.id} data-partial=${String(segment.partial === true)}>
       <div class="meta">
         <span class="speaker" data-testid="segment-speaker">${segment.speaker.displayName}（${this.roleName(segment.speaker.role)}）</span>
         <span class="time" data-testid="segment-time">${formatClock(segment.startMs)}–${formatClock(segment.endMs)}</span>
         <span class="badge" data-testid="segment-source">${this.sourceName(segment.source)}</span>
+        ${segment.partial ? html`<span class="badge" data-testid="segment-recognising" role="status">${t('transcript.recognising')}</span>` : nothing}
       </div>
       ${this.canEdit
         ? html`${carets.length === 0
@@ -475,6 +518,7 @@ export class EcourtTranscriptEditor extends LitElement {
               data-testid="segment-text"
               data-segment-id=${segment.id}
               aria-label=${t('transcript.segmentText', { name: segment.speaker.displayName })}
+              placeholder=${segment.partial ? t('transcript.recognising') : ''}
               .value=${live(segment.text)}
               @input=${(event: InputEvent) => this.onTextInput(segment.id, event)}
               @compositionend=${(event: CompositionEvent) => this.onTextInput(segment.id, event)}
@@ -483,8 +527,9 @@ export class EcourtTranscriptEditor extends LitElement {
               @click=${(event: MouseEvent) => this.publishCursor(event.currentTarget as HTMLTextAreaElement)}
               @select=${(event: Event) => this.publishCursor(event.currentTarget as HTMLTextAreaElement)}
               @blur=${() => this.clearCursor()}
-            ></textarea>`
-        : html`<p class="text" data-testid="segment-text" data-segment-id=${segment.id}>${this.textWithCarets(segment.text, carets)}</p>`}
+            ></textarea>
+            ${segment.asrText !== undefined ? html`<p class="asr-kept" data-testid="segment-asr-text">${t('transcript.asrKept', { text: segment.asrText })}</p>` : nothing}`
+        : html`<p class="text" data-testid="segment-text" data-segment-id=${segment.id}>${segment.partial && segment.text === '' ? t('transcript.recognising') : this.textWithCarets(segment.text, carets)}</p>`}
       ${marks.length === 0
         ? nothing
         : html`<ul class="marks">${marks.map(

@@ -3,7 +3,7 @@
 // participant is admitted, rejoined (JOIN_ROOM + media.join) after the /rt socket or the peer
 // connection drops. The element renders it; this class owns every socket, stream and timer.
 import { ApiError } from '../api.ts';
-import { acquireRealtime, type HearingChat, type RealtimeClient, type RealtimeMessage, type RealtimeStatus } from '../realtime.ts';
+import { acquireRealtime, type HearingAsrStatus, type HearingChat, type RealtimeClient, type RealtimeMessage, type RealtimeStatus } from '../realtime.ts';
 import type { HearingState, HearingSummary } from '../../../actors/hearing/hearing.protocol.ts';
 import type { ServerSignal } from '../../../media/signalling/protocol.ts';
 import { entryStage, roomIsOpen, seesConnectionQuality, type RoomParticipant } from './controls.ts';
@@ -34,6 +34,8 @@ export class LiveRoom {
   mediaState: MediaStateSignal | null = null;
   mediaError: { code: string; message: string } | null = null;
   chat: HearingChat[] = [];
+  /** How live speech recognition keeps up (the hub sends it to the judge and clerk only). */
+  asrStatus: HearingAsrStatus | null = null;
   chatFailure: string | null = null;
   quality = new Map<string, ParticipantQuality>();
   local: MediaStream | null = null;
@@ -171,6 +173,11 @@ export class LiveRoom {
         if (message.chat.hearingId !== this.options.hearingId) return;
         if (message.chat.from.participantId === this.live?.me?.participantId) this.chatInFlight = false;
         this.chat = [...this.chat, message.chat].slice(-CHAT_KEPT);
+        this.changed();
+        return;
+      case 'hearing.asr':
+        if (message.status.hearingId !== this.options.hearingId) return;
+        this.asrStatus = message.status;
         this.changed();
         return;
       case 'media':
