@@ -14,7 +14,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AsrEngine, AsrSegment } from '../../models/asr/asr-engine.ts';
-import { createPocketsphinxEngine, DEFAULT_POCKETSPHINX_MODEL_DIR } from '../../models/asr/pocketsphinx/pocketsphinx-engine.ts';
+import { createPocketsphinxEngine, DEFAULT_POCKETSPHINX_MODEL_DIR, POCKETSPHINX_DECODINGS } from '../../models/asr/pocketsphinx/pocketsphinx-engine.ts';
 import { createWhisperEngine } from '../../models/asr/whisper/whisper-engine.ts';
 import { wordErrorRate } from '../../models/asr/word-error-rate.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -132,23 +132,25 @@ async function rtfSection(): Promise<{ rows: RtfRow[]; whisperModels: string[] }
   };
   const work = await mkdtemp(join(tmpdir(), 'ecourt-bench-asr-'));
   try {
-    const pocketsphinx = createPocketsphinxEngine({ logger });
+    const engines = POCKETSPHINX_DECODINGS.map((decoding) => ({ decoding, engine: createPocketsphinxEngine({ logger, decoding }) }));
     for (const name of FIXTURES) {
       const speech = fixtureSpeech(name);
       const audioS = speech.samples.length / 16_000;
-      log(`rtf: pocketsphinx on ${name} (${f(audioS, 1)} s)…`);
-      const known = new Set(descendantProcesses().map((p) => p.pid));
-      const ours = await engineSession(pocketsphinx, speech.samples, () => newDescendant((p) => p.name === 'pocketsphinx_co', known));
-      rows.push({
-        engine: 'pocketsphinx',
-        how: 'ecourt streaming session (sh → cat → pocketsphinx_continuous, fed from Node)',
-        fixture: name,
-        audioS,
-        wallS: ours.wallS,
-        cpuS: ours.peak.cpuMs / 1000,
-        peakRssMiB: ours.peak.peakRssMiB,
-        wer: wordErrorRate(speech.text, ours.segments.map((s) => s.text).join(' ')),
-      });
+      for (const { decoding, engine } of engines) {
+        log(`rtf: pocketsphinx (${decoding}) on ${name} (${f(audioS, 1)} s)…`);
+        const known = new Set(descendantProcesses().map((p) => p.pid));
+        const ours = await engineSession(engine, speech.samples, () => newDescendant((p) => p.name === 'pocketsphinx_co', known));
+        rows.push({
+          engine: 'pocketsphinx',
+          how: `ecourt streaming session, ${decoding} decoding${decoding === 'fast' ? ' (default)' : ' (pocketsphinx defaults)'}`,
+          fixture: name,
+          audioS,
+          wallS: ours.wallS,
+          cpuS: ours.peak.cpuMs / 1000,
+          peakRssMiB: ours.peak.peakRssMiB,
+          wer: wordErrorRate(speech.text, ours.segments.map((s) => s.text).join(' ')),
+        });
+      }
 
       const continuous = await program(
         'pocketsphinx_continuous',
@@ -185,7 +187,7 @@ async function rtfSection(): Promise<{ rows: RtfRow[]; whisperModels: string[] }
         wer: wordErrorRate(speech.text, hypothesis),
       });
     }
-    await pocketsphinx.close();
+    for (const { engine } of engines) await engine.close();
 
     const whisperModels: string[] = [];
     const models: { label: string; path: string; real: boolean }[] = [];
