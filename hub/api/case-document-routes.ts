@@ -1,9 +1,12 @@
 // Documents filed with a case by the court (案卷材料), e.g. the confirmed hearing transcript with its
 // list of confirmations: the list and the bytes, for members of the case only (404 to anyone else).
+// The parties' evidence, kept in the same table, has its own routes (evidence-routes.ts).
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/errors.ts';
 import { BlobMissingError } from '../../storage/blobs/blob-store.ts';
-import { listCaseDocuments, type CaseDocument } from '../../storage/case-documents/list-case-documents.ts';
+import type { CourtDocument } from '../../storage/documents/court-documents.ts';
+import { getCourtDocument } from '../../storage/documents/get-court-document.ts';
+import { listCourtDocuments } from '../../storage/documents/list-court-documents.ts';
 import { anySignedIn } from '../auth/access.ts';
 import { fillPath, paths } from '../http/paths.ts';
 import { defineRoute, RawReply, rawReplySchema } from '../http/route.ts';
@@ -13,18 +16,18 @@ const caseParams = z.object({ caseId: z.uuid() });
 const caseDocumentSchema = z.object({
   id: z.uuid(),
   caseId: z.uuid(),
-  hearingId: z.uuid(),
+  hearingId: z.uuid().nullable().describe('The hearing it comes from (a hearing transcript), null for a document of the whole case'),
   kind: z.string(),
   title: z.string(),
   sha256: z.string(),
-  contentType: z.string(),
-  size: z.number().int(),
-  details: z.record(z.string(), z.unknown()).describe('For a hearing transcript: the confirmation list and why the review ended'),
+  mimeType: z.string(),
+  sizeBytes: z.number().int(),
+  details: z.record(z.string(), z.unknown()).nullable().describe('For a hearing transcript: the confirmation list and why the review ended'),
   createdAt: z.string(),
   contentPath: z.string(),
 });
 
-const toListing = ({ blobKey: _blobKey, ...document }: CaseDocument) => ({
+const toListing = (document: CourtDocument) => ({
   ...document,
   contentPath: fillPath(paths.caseDocumentContent, { caseId: document.caseId, documentId: document.id }),
 });
@@ -40,7 +43,7 @@ export const listCaseDocumentsRoute = defineRoute({
   params: caseParams,
   response: z.object({ documents: z.array(caseDocumentSchema) }),
   async handle({ params, services }) {
-    return { documents: (await listCaseDocuments({ db: services.database.db, caseId: params.caseId })).map(toListing) };
+    return { documents: (await listCourtDocuments({ db: services.database.db, caseId: params.caseId })).map(toListing) };
   },
 });
 
@@ -57,7 +60,7 @@ export const getCaseDocumentContentRoute = defineRoute({
   rawResponse: { mediaTypes: ['text/plain; charset=utf-8'] },
   errors: ['BLOB_MISSING'],
   async handle({ params, services, logger }) {
-    const [document] = await listCaseDocuments({ db: services.database.db, caseId: params.caseId, documentId: params.documentId });
+    const document = await getCourtDocument({ db: services.database.db, caseId: params.caseId, documentId: params.documentId });
     if (!document) throw new NotFoundError('Document');
     let bytes: Buffer;
     try {
@@ -72,7 +75,7 @@ export const getCaseDocumentContentRoute = defineRoute({
         etag: `"${document.sha256}"`,
         'cache-control': 'private, no-cache',
         'x-content-type-options': 'nosniff',
-        'content-type': document.contentType,
+        'content-type': document.mimeType,
         'content-disposition': `attachment; filename="${document.kind}-${document.id}.txt"`,
       },
       bytes,

@@ -10,7 +10,7 @@ import { SYSTEM_SENDER, type HearingSummary } from '../../actors/hearing/hearing
 import type { ActorClient } from '../../actors/runtime/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
-import { fileHearingTranscript } from '../../storage/case-documents/file-hearing-transcript.ts';
+import { fileHearingTranscript } from '../../storage/documents/file-hearing-transcript.ts';
 import type { Db } from '../../storage/database.ts';
 import { listTranscriptsToSettle } from '../../storage/hearings/list-transcripts-to-settle.ts';
 import { transcriptDocName } from '../collab/doc-names.ts';

@@ -13,6 +13,7 @@ import { addAnnotation } from '../../hub/collab/annotation-model.ts';
 import { randomUUID } from 'node:crypto';
 import { MemoryDocPersistence } from '../support/collab-memory-persistence.ts';
 import { solidPng } from '../support/evidence-files.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 interface RawClient {
   readonly readyState: number;
@@ -43,15 +44,6 @@ async function startCollabHub(): Promise<RunningHub> {
   return startHubBeside(platform, dataDir, persistence);
 }
 
-async function waitFor<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function provider(username: string, docName = transcriptDoc): { doc: Y.Doc; provider: WebsocketProvider } {
   const doc = new Y.Doc();

@@ -10,6 +10,7 @@ import { startDemoPlatform, type DemoPlatform } from '../support/demo-platform.t
 import { appendSegment, confirmSegment, confirmationsOf, editSegmentText, renderTranscriptText, segmentsOf } from '../../hub/collab/transcript-model.ts';
 import { transcriptDocName } from '../../hub/collab/doc-names.ts';
 import { saveVersion } from '../../storage/collab/save-version.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 let demo: DemoPlatform;
@@ -33,15 +34,6 @@ async function call(method: string, path: string, options: { token?: string; bod
 
 const transcriptPath = (suffix = '', hearingId = hearing.id) => `/api/v1/hearings/${hearingId}/transcript${suffix}`;
 
-async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function editor(username: string): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
   const doc = new Y.Doc();

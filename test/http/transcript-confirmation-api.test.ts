@@ -218,7 +218,7 @@ describe('transcript confirmation: review, objection, correction, filing', () =>
     expect(resolved.json.sha256).toBe(corrected.sha256);
 
     const listing = await waitFor(async () => (await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'party1')).json.documents?.[0], 'the filed transcript');
-    expect(listing).toMatchObject({ kind: 'hearingTranscript', hearingId: court.hearingId, contentType: 'text/plain; charset=utf-8' });
+    expect(listing).toMatchObject({ kind: 'hearingTranscript', hearingId: court.hearingId, mimeType: 'text/plain; charset=utf-8' });
     expect(listing.details).toMatchObject({ transcriptVersionId: archived.transcript.transcriptId, frozenSha256: frozen.sha256, transcriptSha256: corrected.sha256, archivedBecause: 'allReviewed' });
     const byName = Object.fromEntries(listing.details.confirmations.map((entry: any) => [entry.participantId, entry]));
     expect(byName[court.seats.party1!]).toMatchObject({ role: 'party', status: 'objected', objections: [{ segmentId: segments[0], note: '我说的是三万元', resolution: { decision: 'corrected', note: '经核对录音予以更正' } }] });
@@ -227,6 +227,7 @@ describe('transcript confirmation: review, objection, correction, filing', () =>
     const content = await court.call('GET', listing.contentPath, 'lawyer1');
     expect(content.status).toBe(200);
     expect(sha256(content.text)).toBe(listing.sha256);
+    expect(Buffer.byteLength(content.text)).toBe(listing.sizeBytes);
     expect(content.headers.get('etag')).toBe(`"${listing.sha256}"`);
     expect(content.text.startsWith(corrected.text)).toBe(true);
     expect(content.text).toContain('提出异议 / objected');

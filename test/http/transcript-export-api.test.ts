@@ -16,6 +16,7 @@ import { recordHearingRecordings } from '../../storage/hearings/record-hearing-r
 import { appendSegment, segmentsOf } from '../../hub/collab/transcript-model.ts';
 import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { bringToTheRoom } from '../support/hearing-flow.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 const USERS = ['judge1', 'clerk1', 'party1', 'party2', 'lawyer1'] as const;
@@ -43,15 +44,6 @@ async function call(path: string, as: Username, init: { method?: string; body?: 
 const exportPath = (query: string, id = hearingId) => `/api/v1/hearings/${id}/transcript/export?${query}`;
 const command = (as: string, body: Record<string, unknown>) => call(`/api/v1/hearings/${hearingId}/commands`, as as Username, { method: 'POST', body: { v: 1, command: body } });
 
-async function waitFor<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-transcript-export-' });

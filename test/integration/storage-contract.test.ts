@@ -1,6 +1,8 @@
 // One storage contract, run against embedded PGlite (in memory) and real Postgres: migrations,
 // courts and users (sealed at rest), case visibility, the journal and its case projection, audit
-// rows in the use-case's transaction, and atomic case-number sequences.
+// rows in the use-case's transaction, atomic case-number sequences, and the documents of a case (a
+// hearing transcript filed once, beside evidence).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,12 @@ import { listDeviceChecks } from '../../storage/hearings/list-device-checks.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { caseProjection } from '../../storage/journal/case-projection.ts';
+import { LocalBlobStore } from '../../storage/blobs/local-blob-store.ts';
+import { fileHearingTranscript } from '../../storage/documents/file-hearing-transcript.ts';
+import { getCourtDocument } from '../../storage/documents/get-court-document.ts';
+import { listCourtDocuments } from '../../storage/documents/list-court-documents.ts';
+import { addEvidence } from '../../storage/evidence/add-evidence.ts';
+import { listEvidence } from '../../storage/evidence/list-evidence.ts';
 import { createTestDatabase, probePostgres } from '../support/services.ts';
 import { caseRecord, newId, openMigratedPglite, openMigratedPostgres, testCipher, type OpenedTestDatabase } from '../support/storage.ts';
 
@@ -298,6 +306,66 @@ function storageContract(open: () => Promise<OpenedTestDatabase>) {
       { seq: 2, state: 'underReview' },
       { seq: 3, state: 'rejected', reasons: ['不属于本院管辖'] },
     ]);
+  });
+
+  it('files a hearing transcript as one documents row: filing it again, also concurrently, returns the first; evidence stays apart', async () => {
+    const blobDir = await mkdtemp(join(tmpdir(), 'ecourt-contract-blobs-'));
+    try {
+      const blobs = new LocalBlobStore(blobDir);
+      const party = { userId: ids.plaintiff, role: 'party' };
+      // Two evidence files (no hearing): the one-per-hearing index leaves them alone.
+      const evidence = [];
+      for (const title of ['借条', '转账记录']) {
+        evidence.push(await addEvidence({ db: database.db, blobs, caseId: caseA, title, mimeType: 'image/png', bytes: Buffer.from(title), pageCount: null, actor: party }));
+      }
+      const details = { confirmations: [{ participantId: 'p1', role: 'party', status: 'confirmed' }], archivedBecause: 'allReviewed' };
+      const file = (hearingId: string, content: string) =>
+        fileHearingTranscript({ db: database.db, blobs, caseId: caseA, hearingId, title: '庭审笔录 / Hearing transcript 2026-12-01', content, details });
+
+      const first = await file(hearingA, '审判长：现在开庭。');
+      expect(first.filed).toBe(true);
+      expect(first.document).toEqual({
+        id: expect.any(String),
+        caseId: caseA,
+        hearingId: hearingA,
+        kind: 'hearingTranscript',
+        title: '庭审笔录 / Hearing transcript 2026-12-01',
+        sha256: createHash('sha256').update('审判长：现在开庭。').digest('hex'),
+        mimeType: 'text/plain; charset=utf-8',
+        sizeBytes: Buffer.byteLength('审判长：现在开庭。'),
+        details,
+        createdAt: expect.any(String),
+      });
+      const again = await file(hearingA, 'another rendering');
+      expect(again).toEqual({ document: first.document, filed: false });
+
+      // Two nodes filing one hearing at once: one row, both told its id.
+      const hearingB = newId();
+      const racing = await Promise.all([file(hearingB, 'node one'), file(hearingB, 'node two')]);
+      expect(racing.map((r) => r.filed).sort()).toEqual([false, true]);
+      expect(racing[0]!.document.id).toBe(racing[1]!.document.id);
+      expect(await countRows(database, 'documents', sql`hearing_id = ${hearingA}`)).toBe(1);
+      expect(await countRows(database, 'documents', sql`hearing_id = ${hearingB}`)).toBe(1);
+
+      // The court's documents list has the transcripts, the evidence list the evidence.
+      expect((await listCourtDocuments({ db: database.db, caseId: caseA })).map((d) => d.id)).toEqual([first.document.id, racing[0]!.document.id]);
+      expect((await listEvidence({ db: database.db, caseId: caseA })).map((e) => e.id)).toEqual(evidence.map((e) => e.id));
+      expect(await listCourtDocuments({ db: database.db, caseId: caseB })).toEqual([]);
+      const stored = await getCourtDocument({ db: database.db, caseId: caseA, documentId: first.document.id });
+      expect((await blobs.get(stored!.blobKey)).toString('utf8')).toBe('审判长：现在开庭。');
+      expect(await getCourtDocument({ db: database.db, caseId: caseB, documentId: first.document.id })).toBeNull();
+      expect(await getCourtDocument({ db: database.db, caseId: caseA, documentId: evidence[0]!.id })).toBeNull();
+      expect(await getCourtDocument({ db: database.db, caseId: caseA, documentId: 'nope' })).toBeNull();
+
+      // One audit row per filed document, by the system.
+      const trail = await listAudit({ db: database.db, subjectKind: 'document', subjectId: first.document.id });
+      expect(trail.map((r) => [r.action, r.actorUserId, r.detail])).toEqual([
+        ['document.file', null, { caseId: caseA, hearingId: hearingA, kind: 'hearingTranscript', sha256: first.document.sha256, sizeBytes: first.document.sizeBytes }],
+      ]);
+      expect(await countRows(database, 'audit_log', sql`action = 'document.file'`)).toBe(2);
+    } finally {
+      await rm(blobDir, { recursive: true, force: true });
+    }
   });
 
   it('commits a large group in one transaction and refuses a batch holding one conflicting record', async () => {

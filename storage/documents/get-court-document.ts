@@ -1,0 +1,17 @@
+// One document the court filed with a case, with where its bytes are, or null (also for evidence:
+// its bytes have their own route); visibility is the caller's job (isCaseMember on caseId).
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../database.ts';
+import { isUuid } from '../ids.ts';
+import { documents } from '../schema.ts';
+import { COURT_DOCUMENT_KINDS, courtDocumentColumns, toStoredCourtDocument, type StoredCourtDocument } from './court-documents.ts';
+
+export async function getCourtDocument({ db, caseId, documentId }: { db: Db; caseId: string; documentId: string }): Promise<StoredCourtDocument | null> {
+  if (!isUuid(caseId) || !isUuid(documentId)) return null;
+  const [row] = await db
+    .select(courtDocumentColumns)
+    .from(documents)
+    .where(and(eq(documents.id, documentId.toLowerCase()), eq(documents.caseId, caseId.toLowerCase()), inArray(documents.kind, [...COURT_DOCUMENT_KINDS])))
+    .limit(1);
+  return row ? toStoredCourtDocument(row) : null;
+}
