@@ -124,7 +124,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         bus,
         behaviours: [
           createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher }),
-          createHearingBehaviour(),
+          createHearingBehaviour({ defaultLanguage: config.ECOURT_ASR_LANGUAGE }),
         ],
         logger,
         shardCount: config.ECOURT_SHARDS,

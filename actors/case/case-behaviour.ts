@@ -93,7 +93,14 @@ export function createCaseBehaviour(deps: CaseBehaviourDeps): ActorBehaviour<Cas
         case 'REJECT':
           return { type: 'REJECT', by: command.by, reasons: command.reasons };
         case 'SCHEDULE_HEARING':
-          return { type: 'SCHEDULE_HEARING', by: command.by, hearingId: command.hearingId, startsAt: command.startsAt, courtroom: command.courtroom };
+          return {
+            type: 'SCHEDULE_HEARING',
+            by: command.by,
+            hearingId: command.hearingId,
+            startsAt: command.startsAt,
+            courtroom: command.courtroom,
+            ...(command.language ? { language: command.language } : {}),
+          };
         case 'RECORD_HEARING_HELD':
           return { type: 'RECORD_HEARING_HELD', by: command.by, hearingId: command.hearingId };
         case 'ISSUE_JUDGMENT':

@@ -4,6 +4,7 @@
 // the journal rebuilds exactly the same case.
 import { assertEvent, assign, setup } from 'xstate';
 import { parseCaseNumber } from './case-number.ts';
+import type { HearingLanguage } from '../hearing/hearing.protocol.ts';
 
 export interface CaseSender {
   userId: string;
@@ -36,7 +37,7 @@ export type CaseEvent =
   | { type: 'BEGIN_REVIEW'; by: CaseSender }
   | { type: 'ACCEPT'; by: CaseSender; caseNumber: string }
   | { type: 'REJECT'; by: CaseSender; reasons: string[] }
-  | { type: 'SCHEDULE_HEARING'; by: CaseSender; hearingId: string; startsAt: string; courtroom: string }
+  | { type: 'SCHEDULE_HEARING'; by: CaseSender; hearingId: string; startsAt: string; courtroom: string; language?: HearingLanguage }
   | { type: 'RECORD_HEARING_HELD'; by: CaseSender; hearingId: string }
   | { type: 'ISSUE_JUDGMENT'; by: CaseSender; summary: string }
   | { type: 'RECORD_SERVICE'; by: CaseSender }
@@ -53,6 +54,8 @@ export interface CaseHearing {
   hearingId: string;
   startsAt: string;
   courtroom: string;
+  /** Absent: scheduled without one, held in the hub's default language. */
+  language?: HearingLanguage;
   held: boolean;
 }
 
@@ -130,7 +133,16 @@ export const caseMachine = setup({
     recordHearing: assign(({ context, event }) => {
       assertEvent(event, 'SCHEDULE_HEARING');
       return {
-        hearings: [...context.hearings, { hearingId: event.hearingId, startsAt: event.startsAt, courtroom: event.courtroom, held: false }],
+        hearings: [
+          ...context.hearings,
+          {
+            hearingId: event.hearingId,
+            startsAt: event.startsAt,
+            courtroom: event.courtroom,
+            ...(event.language ? { language: event.language } : {}),
+            held: false,
+          },
+        ],
         historyLength: context.historyLength + 1,
       };
     }),

@@ -1,6 +1,7 @@
 // The case actor's message protocol: the commands it takes (validated at every boundary)
 // and the states it can be in. Shared by the hub (which validates requests) and the actor.
 import { z } from 'zod';
+import { hearingLanguage } from '../hearing/hearing.protocol.ts';
 
 export const CASE_PROTOCOL_VERSION = 1;
 
@@ -66,6 +67,8 @@ export const caseCommand = z.discriminatedUnion('type', [
     hearingId: z.uuid(),
     startsAt: z.iso.datetime({ offset: true }),
     courtroom: z.string().trim().min(1).max(100),
+    /** 庭审语言: what live speech recognition listens for; absent: the hub's default (ECOURT_ASR_LANGUAGE). */
+    language: hearingLanguage.optional().describe("The hearing's language (zh or en); absent: the court's default"),
   }),
   z.object({ type: z.literal('RECORD_HEARING_HELD'), by: sender, hearingId: z.uuid() }),
   z.object({ type: z.literal('ISSUE_JUDGMENT'), by: sender, summary: z.string().trim().min(2).max(5000) }),

@@ -41,6 +41,7 @@ export function startHearingSpawner({ bus, db, actors, logger }: { bus: Bus; db:
           courtId: hearing.courtId,
           courtroom: hearing.courtroom,
           startsAt: hearing.startsAt.toISOString(),
+          ...(hearing.language ? { language: hearing.language } : {}),
           participants: invitees.map(({ participantId, accountId, role, displayName, courtId }) => ({ participantId, accountId, role, displayName, courtId })),
         },
       );

@@ -1,6 +1,6 @@
 // The hearing actor as the ActorHost runs it: validates hearing commands, stamps them into the
-// journalled events (with the configured lobby lead and reconnect grace fixed in SCHEDULE, so a
-// replay never depends on today's configuration), refuses with the hearing's own codes, and
+// journalled events (with the configured lobby lead, reconnect grace and default language fixed in
+// SCHEDULE, so a replay never depends on today's configuration), refuses with the hearing's own codes, and
 // says what a client may see of a hearing. Not registered yet: the lead wires it in.
 import { CommandRefusedError, type ActorBehaviour } from '../runtime/actor-behaviour.ts';
 import { hearingMachine, type HearingContext } from './hearing.machine.ts';
@@ -12,6 +12,7 @@ import {
   hearingCommand,
   type HearingCommand,
   type HearingEvent,
+  type HearingLanguage,
   type HearingSummary,
 } from './hearing.protocol.ts';
 
@@ -22,6 +23,8 @@ export interface HearingBehaviourDeps {
   lobbyLeadMinutes?: number;
   /** How long a dropped participant keeps their seat (default 60). */
   reconnectGraceSeconds?: number;
+  /** The language of a hearing scheduled without one (ECOURT_ASR_LANGUAGE); unset: SCHEDULE keeps none. */
+  defaultLanguage?: HearingLanguage;
 }
 
 export function createHearingBehaviour(deps: HearingBehaviourDeps = {}): ActorBehaviour<HearingCommand, HearingEvent> {
@@ -36,12 +39,14 @@ export function createHearingBehaviour(deps: HearingBehaviourDeps = {}): ActorBe
 
     async toEvent(command, current, { now }): Promise<HearingEvent> {
       const at = now.toISOString();
+      const language = command.type === 'SCHEDULE' ? (command.language ?? deps.defaultLanguage) : undefined;
       const event: HearingEvent =
         command.type === 'SCHEDULE'
           ? {
               ...command,
               lobbyLeadMinutes: command.lobbyLeadMinutes ?? deps.lobbyLeadMinutes ?? DEFAULT_LOBBY_LEAD_MINUTES,
               reconnectGraceSeconds: command.reconnectGraceSeconds ?? deps.reconnectGraceSeconds ?? DEFAULT_RECONNECT_GRACE_SECONDS,
+              ...(language ? { language } : {}),
               at,
             }
           : { ...command, at };
@@ -62,6 +67,7 @@ export function hearingSummaryOf(context: HearingContext): HearingSummary {
     caseId: context.caseId,
     courtId: context.courtId,
     courtroom: context.courtroom,
+    language: context.language ?? null,
     startsAt: context.startsAt,
     lobbyOpensAt: context.lobbyOpensAt,
     recording: context.recording,

@@ -22,6 +22,7 @@ import {
   SYSTEM_SENDER,
   type ArchiveReason,
   type HearingEvent,
+  type HearingLanguage,
 } from './hearing.protocol.ts';
 
 export type { HearingEvent } from './hearing.protocol.ts';
@@ -52,6 +53,8 @@ export interface HearingContext {
   /** The court holding the hearing (a joint hearing's participants may come from others). */
   courtId: string | null;
   courtroom: string | null;
+  /** What live recognition listens for; null (or absent in old snapshots): the hub's default language. */
+  language?: HearingLanguage | null;
   startsAt: string | null;
   lobbyOpensAt: string | null;
   lobbyLeadMs: number;
@@ -158,6 +161,7 @@ export const hearingMachine = setup({
         caseId: event.caseId,
         courtId: event.courtId,
         courtroom: event.courtroom,
+        language: event.language ?? null,
         startsAt: event.startsAt,
         lobbyLeadMs,
         lobbyOpensAt: lobbyOpening(event.startsAt, lobbyLeadMs),
@@ -285,6 +289,7 @@ export const hearingMachine = setup({
     caseId: null,
     courtId: null,
     courtroom: null,
+    language: null,
     startsAt: null,
     lobbyOpensAt: null,
     lobbyLeadMs: DEFAULT_LOBBY_LEAD_MINUTES * 60_000,

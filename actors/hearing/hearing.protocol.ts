@@ -44,6 +44,14 @@ export interface HearingRefusal {
   reason: string;
 }
 
+/**
+ * The language a hearing is held in (庭审语言), chosen when it is scheduled: live speech recognition
+ * listens for it. Absent in hearings journalled before it existed: those are held in the hub's default.
+ */
+export const HEARING_LANGUAGES = ['zh', 'en'] as const;
+export type HearingLanguage = (typeof HEARING_LANGUAGES)[number];
+export const hearingLanguage = z.enum(HEARING_LANGUAGES);
+
 export const DEFAULT_LOBBY_LEAD_MINUTES = 30;
 export const DEFAULT_RECONNECT_GRACE_SECONDS = 60;
 
@@ -103,6 +111,7 @@ export const hearingCommand = z.discriminatedUnion('type', [
     participants: z.array(participantInput).min(1).max(100),
     lobbyLeadMinutes: z.number().int().min(0).max(24 * 60).optional(),
     reconnectGraceSeconds: z.number().int().min(5).max(3600).optional(),
+    language: hearingLanguage.optional(),
   }),
   z.object({ type: z.literal('INVITE'), by: sender, participant: participantInput }),
   z.object({ type: z.literal('OPEN_LOBBY'), by: sender }),
@@ -251,6 +260,8 @@ export const hearingSummary = z.object({
   courtroom: z.string().nullable(),
   startsAt: z.string().nullable(),
   lobbyOpensAt: z.string().nullable(),
+  /** The hearing's language; null: scheduled before hearings had one, held in the hub's default. */
+  language: hearingLanguage.nullable().optional(),
   recording: z.boolean(),
   adjournments: z.number().int(),
   participants: z.array(participantSummary),

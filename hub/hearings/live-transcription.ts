@@ -2,6 +2,8 @@
 // router of the media pool, following the same hearing events as the media gateway (who speaks under
 // which name, whether the hearing is in session, when it started), writing through the transcript
 // room, and publishing how recognition keeps up for the hearing's staff (hearing.asr over /rt).
+// Each hearing is heard in its own language (chosen when scheduled; the hub's default otherwise);
+// a hearing whose language the engine cannot hear is not transcribed, and its staff are told so.
 // Without a usable engine the hub runs on without live recognition: the clerk types the record.
 import type * as Y from 'yjs';
 import type { Bus, BusSubscription } from '../../actors/bus/bus.ts';
@@ -18,10 +20,15 @@ import { getHearingProgress } from '../../storage/hearings/get-hearing-progress.
 import { transcriptDocName } from '../collab/doc-names.ts';
 import type { RoomRegistry } from '../collab/room-registry.ts';
 import { frozenAtOf } from '../collab/transcript-freeze.ts';
+import { languageRefusal } from './engine-hears-language.ts';
 
 /** The bus message behind /rt `hearing.asr`. */
 export interface HearingAsrNotice extends TranscriptionStatus {
   caseId: string;
+  /** The language the hearing is heard in. */
+  language: AsrLanguage;
+  /** Why the hearing is not transcribed at all (null: it is). */
+  unavailable: 'languageNotSupported' | null;
   at: string;
 }
 
@@ -52,29 +59,34 @@ export interface LiveTranscriptionOptions {
   db: Db;
   rooms: RoomRegistry;
   engine: AsrEngine;
-  language: AsrLanguage;
+  /** The language of hearings scheduled without one (ECOURT_ASR_LANGUAGE). */
+  defaultLanguage: AsrLanguage;
   logger: Logger;
   maxSessionsPerHearing?: number;
 }
 
 /**
- * The node's live recognition as configured (ECOURT_ASR_ENABLED, ECOURT_ASR_ENGINE, ECOURT_ASR_LANGUAGE),
- * or null — with one clear warning — when it is off or its engine cannot run here.
+ * The node's live recognition as configured (ECOURT_ASR_ENABLED, ECOURT_ASR_ENGINE; ECOURT_ASR_LANGUAGE
+ * is the default language of hearings), or null — with one clear warning — when it is off or its
+ * engine cannot run here. An engine that cannot hear the default language still runs: hearings
+ * scheduled in another language are heard.
  */
 export async function createLiveTranscription(
   config: Pick<Config, 'ECOURT_ASR_ENABLED' | 'ECOURT_ASR_ENGINE' | 'ECOURT_ASR_LANGUAGE' | 'WHISPER_MODEL'>,
-  options: Omit<LiveTranscriptionOptions, 'engine' | 'language'>,
+  options: Omit<LiveTranscriptionOptions, 'engine' | 'defaultLanguage'>,
 ): Promise<LiveTranscription | null> {
   const log = options.logger.child({ component: 'live-transcription' });
   if (!config.ECOURT_ASR_ENABLED) return null;
-  if (config.ECOURT_ASR_ENGINE === 'pocketsphinx' && config.ECOURT_ASR_LANGUAGE !== 'en') {
-    log.warn('live recognition is off: the pocketsphinx model is English only (set ECOURT_ASR_ENGINE=whisper and WHISPER_MODEL for Chinese hearings); the clerk types the record');
-    return null;
-  }
   try {
     const engine = await createAsrEngine(config, options.logger);
-    log.info('live recognition on', { engine: engine.name, language: config.ECOURT_ASR_LANGUAGE });
-    return new LiveTranscription({ ...options, engine, language: config.ECOURT_ASR_LANGUAGE });
+    if (languageRefusal(engine, config.ECOURT_ASR_LANGUAGE)) {
+      log.warn('the speech recognition engine cannot hear the default hearing language: hearings held in it are not transcribed (the clerk types the record); hearings scheduled in another language are', {
+        engine: engine.name,
+        defaultLanguage: config.ECOURT_ASR_LANGUAGE,
+      });
+    }
+    log.info('live recognition on', { engine: engine.name, defaultLanguage: config.ECOURT_ASR_LANGUAGE });
+    return new LiveTranscription({ ...options, engine, defaultLanguage: config.ECOURT_ASR_LANGUAGE });
   } catch (error) {
     if (!(error instanceof AsrEngineUnavailableError)) throw error;
     log.warn('live recognition is off: the speech recognition engine cannot start; the clerk types the record', { reason: error.message });
@@ -84,6 +96,8 @@ export async function createLiveTranscription(
 
 interface Followed {
   transcriber: HearingTranscriber | null;
+  /** The engine cannot hear the hearing's language (so it is not transcribed): which it is. */
+  untranscribed: AsrLanguage | null;
   /** The newest state the hearing actor reported (events and the projection may arrive out of order). */
   latest: { seq: number; state: string; summary: Record<string, unknown> } | null;
   startedAt: string | null;
@@ -149,7 +163,7 @@ export class LiveTranscription {
 
   private attach(hearingId: string): void {
     if (this.stopped || this.hearings.has(hearingId)) return;
-    const followed: Followed = { transcriber: null, latest: null, startedAt: null, loading: null };
+    const followed: Followed = { transcriber: null, untranscribed: null, latest: null, startedAt: null, loading: null };
     this.hearings.set(hearingId, followed);
     this.load(hearingId, followed);
   }
@@ -211,22 +225,80 @@ export class LiveTranscription {
   private apply(hearingId: string, followed: Followed): void {
     const latest = followed.latest;
     if (this.stopped || !latest || this.hearings.get(hearingId) !== followed) return;
+    const caseId = typeof latest.summary.caseId === 'string' ? latest.summary.caseId : null;
+    if (followed.untranscribed) {
+      if (caseId) this.tellUntranscribed(hearingId, caseId, followed.untranscribed);
+      return;
+    }
     if (!followed.transcriber) {
       const router = this.options.pool.router(hearingId);
-      const caseId = typeof latest.summary.caseId === 'string' ? latest.summary.caseId : null;
       if (!router || router.isClosed || !caseId) return;
+      const language = languageOf(latest.summary, this.options.defaultLanguage);
+      let refusal: Error | null;
+      try {
+        refusal = languageRefusal(this.options.engine, language);
+      } catch (error) {
+        // Not a refusal of the language (the engine failed otherwise): tried again on the hearing's next event.
+        this.log.error('could not open speech recognition for a hearing', { error, hearingId });
+        return;
+      }
+      if (refusal) {
+        this.log.warn('this hearing is not transcribed: the speech recognition engine cannot hear its language; the clerk types the record', {
+          hearingId,
+          language,
+          reason: refusal.message,
+        });
+        followed.untranscribed = language;
+        this.tellUntranscribed(hearingId, caseId, followed.untranscribed);
+        return;
+      }
       followed.transcriber = new HearingTranscriber({
         router,
         engine: this.options.engine,
-        language: this.options.language,
+        language,
         writeTranscript: transcriptRoomWriter(this.options.rooms, transcriptDocName(caseId, hearingId), this.options.engine.name, this.log),
         logger: this.options.logger,
         ...(this.options.maxSessionsPerHearing ? { maxSessions: this.options.maxSessionsPerHearing } : {}),
-        onStatus: (status) => this.options.bus.publish(subjects.hearingAsrStatus(), { ...status, caseId, at: new Date().toISOString() } satisfies HearingAsrNotice),
+        onStatus: (status) =>
+          this.options.bus.publish(subjects.hearingAsrStatus(), {
+            ...status,
+            caseId,
+            language,
+            unavailable: null,
+            at: new Date().toISOString(),
+          } satisfies HearingAsrNotice),
       });
     }
     followed.transcriber.follow(factsOf(latest.state, followed.startedAt, latest.summary));
   }
+
+  /**
+   * Tells the hearing's judges and clerks that nobody transcribes it: again on each of its events (at
+   * the pace people act), so that staff who join later are told too.
+   */
+  private tellUntranscribed(hearingId: string, caseId: string, language: AsrLanguage): void {
+    this.options.bus.publish(subjects.hearingAsrStatus(), {
+      hearingId,
+      engine: this.options.engine.name,
+      speakers: 0,
+      sessions: 0,
+      waiting: 0,
+      queuedMs: 0,
+      droppedMs: 0,
+      lastDelayMs: null,
+      awaitingTextMs: 0,
+      errors: 0,
+      caseId,
+      language,
+      unavailable: 'languageNotSupported',
+      at: new Date().toISOString(),
+    } satisfies HearingAsrNotice);
+  }
+}
+
+/** The hearing's language from its summary; hearings scheduled before hearings had one are held in the default. */
+function languageOf(summary: Record<string, unknown>, defaultLanguage: AsrLanguage): AsrLanguage {
+  return summary.language === 'zh' || summary.language === 'en' ? summary.language : defaultLanguage;
 }
 
 function factsOf(state: string, startedAt: string | null, summary: Record<string, unknown>): HearingFacts {

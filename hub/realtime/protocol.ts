@@ -76,6 +76,10 @@ export const hearingAsrStatusSchema = z.object({
   lastDelayMs: z.number().min(0).nullable(),
   awaitingTextMs: z.number().min(0),
   errors: z.number().int().min(0),
+  /** The language the hearing is heard in. */
+  language: z.enum(['zh', 'en']).optional(),
+  /** Why the hearing is not transcribed at all (null: it is): the engine cannot hear its language. */
+  unavailable: z.enum(['languageNotSupported']).nullable().optional(),
   at: z.string(),
 });
 export type HearingAsrStatus = z.infer<typeof hearingAsrStatusSchema>;

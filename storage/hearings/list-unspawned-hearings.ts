@@ -12,13 +12,15 @@ export interface UnspawnedHearing {
   courtId: string;
   startsAt: Date;
   courtroom: string;
+  /** null: scheduled without a language; the hearing actor stamps the hub's default. */
+  language: 'zh' | 'en' | null;
 }
 
 export async function listUnspawnedHearings({ db, caseId }: { db: Db; caseId?: string }): Promise<UnspawnedHearing[]> {
   const conditions: SQL[] = [eq(hearings.state, 'scheduled'), isNull(hearingLive.hearingId)];
   if (caseId) conditions.push(eq(hearings.caseId, caseId));
   return db
-    .select({ hearingId: hearings.id, caseId: hearings.caseId, courtId: cases.courtId, startsAt: hearings.startsAt, courtroom: hearings.courtroom })
+    .select({ hearingId: hearings.id, caseId: hearings.caseId, courtId: cases.courtId, startsAt: hearings.startsAt, courtroom: hearings.courtroom, language: hearings.language })
     .from(hearings)
     .innerJoin(cases, eq(cases.id, hearings.caseId))
     .leftJoin(hearingLive, eq(hearingLive.hearingId, hearings.id))

@@ -36,7 +36,13 @@ const fileEvent = z.object({
 });
 const acceptEvent = z.object({ type: z.literal('ACCEPT'), caseNumber: z.string().min(1) });
 const rejectEvent = z.object({ type: z.literal('REJECT'), reasons: z.array(z.string()) });
-const scheduleEvent = z.object({ type: z.literal('SCHEDULE_HEARING'), hearingId: z.string(), startsAt: z.string(), courtroom: z.string() });
+const scheduleEvent = z.object({
+  type: z.literal('SCHEDULE_HEARING'),
+  hearingId: z.string(),
+  startsAt: z.string(),
+  courtroom: z.string(),
+  language: z.enum(['zh', 'en']).optional(),
+});
 const heldEvent = z.object({ type: z.literal('RECORD_HEARING_HELD'), hearingId: z.string() });
 const closingEvent = z.object({ type: z.enum(['ISSUE_JUDGMENT', 'SETTLE_BY_MEDIATION']), summary: z.string() });
 
@@ -89,6 +95,8 @@ interface NewHearing {
   caseId: string;
   startsAt: string;
   courtroom: string;
+  /** null: scheduled without one, held in the hub's default language. */
+  language: string | null;
   state: 'scheduled' | 'held';
   createdAt: string;
 }
@@ -162,6 +170,7 @@ export const caseProjection: Projection = (records) => {
           caseId: record.id,
           startsAt: hearing.startsAt,
           courtroom: hearing.courtroom,
+          language: hearing.language ?? null,
           state: 'scheduled',
           createdAt: record.at,
         });
@@ -256,6 +265,7 @@ function insertHearings(rows: NewHearing[]): SQL {
     [hearings.caseId, 'uuid', rows.map((r) => r.caseId)],
     [hearings.startsAt, 'timestamptz', rows.map((r) => r.startsAt)],
     [hearings.courtroom, 'text', rows.map((r) => r.courtroom)],
+    [hearings.language, 'text', rows.map((r) => r.language)],
     [hearings.state, 'text', rows.map((r) => r.state)],
     [hearings.createdAt, 'timestamptz', rows.map((r) => r.createdAt)],
   ]);

@@ -2,7 +2,9 @@
 // homepage and language switch, a party filing a case, the clerk seeing it arrive live and
 // accepting it, and the party's page following without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
+import { hearings } from '../../storage/schema.ts';
 import { chromiumSkipReason as skipReason, DEMO_PASSWORD, hasChromium, LIVE_TIMEOUT_MS, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
 
 describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, () => {
@@ -128,8 +130,13 @@ describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, 
     await clerk.getByTestId('command-SCHEDULE_HEARING').click();
     await clerk.getByTestId('command-starts-at').fill(`${day}T09:30`);
     await clerk.getByTestId('command-courtroom').fill('第三法庭');
+    // The hearing's language (default: the court's): this one is held in English.
+    expect(await clerk.getByTestId('command-hearing-language').inputValue()).toBe('');
+    await clerk.getByTestId('command-hearing-language').selectOption('en');
     await clerk.getByTestId('command-submit').click();
     await clerk.locator('[data-testid="case-page"][data-state="hearingScheduled"]').waitFor();
+    const scheduled = await portal.platform.database.db.select({ language: hearings.language }).from(hearings).where(eq(hearings.caseId, caseId));
+    expect(scheduled).toEqual([{ language: 'en' }]);
     await expect.poll(() => clerk.getByTestId('case-hearings').textContent()).toMatch(/09:30[\s\S]*第三法庭[\s\S]*待开庭/);
     await party.locator('[data-testid="case-page"][data-state="hearingScheduled"]').waitFor();
     await expect.poll(() => party.getByTestId('case-hearings').textContent()).toContain('第三法庭');

@@ -54,6 +54,8 @@ describe('the live hearing', () => {
     const answer = await live('party1');
     expect(answer.status).toBe(200);
     expect(answer.json.hearing.state).toBe('scheduled');
+    // Scheduled without a language: the hearing actor stamped the hub's default (ECOURT_ASR_LANGUAGE).
+    expect(answer.json.hearing.language).toBe('en');
     expect(answer.json.me.role).toBe('party');
     expect(answer.json.transcriptDoc).toBe(`cases/${caseId}/hearings/${hearingId}/transcript`);
     const roles = answer.json.hearing.participants.map((p: any) => p.role).sort();

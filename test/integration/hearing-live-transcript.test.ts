@@ -143,7 +143,8 @@ describe('live transcript through real media', () => {
     // The status after the utterance: the party was heard, and how long its text took is known.
     await vi.waitFor(() => {
       const statuses = judge.rt.received().filter((message) => message.type === 'hearing.asr').map((message) => message.status);
-      expect(statuses.at(-1)).toMatchObject({ hearingId, caseId, engine: 'pocketsphinx', errors: 0, speakers: 2 });
+      // The demo hearing was scheduled without a language: heard in the hub's default, English.
+      expect(statuses.at(-1)).toMatchObject({ hearingId, caseId, engine: 'pocketsphinx', language: 'en', unavailable: null, errors: 0, speakers: 2 });
       expect(statuses.at(-1).lastDelayMs).toBeGreaterThanOrEqual(0);
     }, WAIT);
     expect(party.rt.received().filter((message) => message.type === 'hearing.asr')).toEqual([]);

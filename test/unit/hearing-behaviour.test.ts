@@ -88,6 +88,48 @@ describe('hearing behaviour in the actor host', () => {
   });
 });
 
+describe('the hearing’s language', () => {
+  /** A host over the given journal whose hub default language is `defaultLanguage` (none: unset). */
+  function host(journal: MemoryJournal, defaultLanguage?: 'zh' | 'en') {
+    const bus = createInProcessBus();
+    const created = new ActorHost({ nodeId: 'n1', journal, bus, behaviours: [createHearingBehaviour(defaultLanguage ? { defaultLanguage } : {})], shardCount: 4 });
+    const stop = async () => {
+      await created.stop();
+      await bus.close();
+    };
+    cleanups.push(stop);
+    return { host: created, stop };
+  }
+  const summaryOf = (reply: Awaited<ReturnType<ActorHost['handle']>>) => {
+    if (!reply.ok) throw new Error(`refused: ${JSON.stringify(reply)}`);
+    return hearingSummary.parse(reply.summary);
+  };
+
+  it('is stamped into SCHEDULE from the hub default when the scheduler chose none, and shown in the summary', async () => {
+    const journal = new MemoryJournal();
+    const { host: hub } = host(journal, 'zh');
+    const chosen = { kind: HEARING_KIND, id: randomUUID() };
+    const defaulted = { kind: HEARING_KIND, id: randomUUID() };
+    expect(summaryOf(await hub.handle(chosen, { ...schedule(), language: 'en' })).language).toBe('en');
+    expect(summaryOf(await hub.handle(defaulted, schedule())).language).toBe('zh');
+    expect(journal.recordsOf(chosen)[0]?.event).toMatchObject({ type: 'SCHEDULE', language: 'en' });
+    expect(journal.recordsOf(defaulted)[0]?.event).toMatchObject({ type: 'SCHEDULE', language: 'zh' });
+    expect(await hub.handle({ kind: HEARING_KIND, id: randomUUID() }, { ...schedule(), language: 'fr' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('replays as journalled: a SCHEDULE without a language stays without one, whatever today’s default', async () => {
+    const journal = new MemoryJournal();
+    const ref = { kind: HEARING_KIND, id: randomUUID() };
+    const before = host(journal);
+    expect(summaryOf(await before.host.handle(ref, schedule())).language).toBeNull();
+    expect(journal.recordsOf(ref)[0]?.event).not.toHaveProperty('language');
+    await before.stop();
+    // Journalled before hearings had a language; the hub now defaults to English: downstream, null means that default.
+    const now = host(journal, 'en');
+    expect(summaryOf(await now.host.handle(ref, { type: 'OPEN_LOBBY', by: senderOf(CLERK_A) }))).toMatchObject({ language: null, courtroom: '第三法庭' });
+  });
+});
+
 describe('hearing protocol', () => {
   it('validates commands: unknown types, missing participants, bad device checks and oversize text are refused', () => {
     const by = senderOf(JUDGE);

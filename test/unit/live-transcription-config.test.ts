@@ -1,6 +1,7 @@
-// Live recognition as configured: on by default with pocketsphinx in English; off — with one clear
-// warning, never a failed start — when disabled, when the language needs another engine, or when the
-// engine cannot start (whisper without a model). The clerk then types the record.
+// Live recognition as configured: on by default with pocketsphinx in English; still on, with one
+// warning, when the engine cannot hear the default language (hearings may choose another); off — with
+// one clear warning, never a failed start — when disabled or when the engine cannot start (whisper
+// without a model). The clerk then types the record.
 import { describe, expect, it } from 'vitest';
 import { createInProcessBus } from '../../actors/bus/in-process-bus.ts';
 import { createLiveTranscription } from '../../hub/hearings/live-transcription.ts';
@@ -34,11 +35,16 @@ describe('live recognition configuration', () => {
     expect(warnings()).toEqual([]);
   });
 
-  it('is off with one warning for Chinese hearings on pocketsphinx, or whisper without a model', async () => {
+  it('stays on, with one warning, when pocketsphinx cannot hear the default language: English hearings are still heard', async () => {
     const chinese = setUp({ ECOURT_ASR_LANGUAGE: 'zh' });
-    expect(await chinese.start()).toBeNull();
+    const live = await chinese.start();
+    expect(live).not.toBeNull();
+    await live!.stop();
     expect(chinese.warnings()).toHaveLength(1);
-    expect(chinese.warnings()[0]!.message).toMatch(/English only.*whisper/);
+    expect(chinese.warnings()[0]!.message).toMatch(/cannot hear the default hearing language/);
+  });
+
+  it('is off with one warning for whisper without a model', async () => {
 
     const noModel = setUp({ ECOURT_ASR_ENGINE: 'whisper', ECOURT_ASR_LANGUAGE: 'zh' });
     expect(await noModel.start()).toBeNull();

@@ -224,6 +224,8 @@ export class EcourtCasePage extends LitElement {
         // datetime-local gives "2026-12-01T09:30"; it is court time, whatever the browser's zone.
         fields.startsAt = text('startsAt') === '' ? '' : `${text('startsAt')}:00${COURT_UTC_OFFSET}`;
         fields.courtroom = text('courtroom');
+        // 'court default' sends none: the hub stamps its default language (ECOURT_ASR_LANGUAGE).
+        if (text('language') === 'zh' || text('language') === 'en') fields.language = text('language');
         break;
       case 'RECORD_HEARING_HELD':
         fields.hearingId = text('hearingId');
@@ -263,7 +265,13 @@ export class EcourtCasePage extends LitElement {
         return html`<label for="startsAt">${t('command.startsAt')}</label>
           <input id="startsAt" name="startsAt" type="datetime-local" data-testid="command-starts-at" required />
           <label for="courtroom">${t('command.courtroom')}</label>
-          <input id="courtroom" name="courtroom" data-testid="command-courtroom" required />`;
+          <input id="courtroom" name="courtroom" data-testid="command-courtroom" required />
+          <label for="language">${t('command.hearingLanguage')}</label>
+          <select id="language" name="language" data-testid="command-hearing-language">
+            <option value="" selected>${t('command.hearingLanguage.default')}</option>
+            <option value="zh">${t('command.hearingLanguage.zh')}</option>
+            <option value="en">${t('command.hearingLanguage.en')}</option>
+          </select>`;
       case 'RECORD_HEARING_HELD': {
         const hearings = (this.detail?.hearings ?? []).filter((h) => h.state === 'scheduled');
         return html`<label for="hearingId">${t('command.hearing')}</label>

@@ -417,6 +417,12 @@ export class EcourtHearingRoom extends LitElement {
     if (!status) return nothing;
     const t = this.locale.t.bind(this.locale);
     const seconds = (ms: number | null) => (ms === null ? '–' : (ms / 1000).toFixed(1));
+    // Not transcribed at all: the engine cannot hear the hearing's language.
+    if (status.unavailable) {
+      return html`<p class="muted asr-status" data-testid="hearing-asr-unavailable" role="status">
+        ${t(status.language === 'en' ? 'hearingRoom.asrUnavailable.en' : 'hearingRoom.asrUnavailable.zh')}
+      </p>`;
+    }
     return html`<p class="muted asr-status" data-testid="hearing-asr-status" role="status" data-queued-ms=${status.queuedMs} data-dropped-ms=${status.droppedMs}>
       ${t('hearingRoom.asrStatus', { queued: seconds(status.queuedMs), dropped: seconds(status.droppedMs), delay: seconds(status.lastDelayMs) })}
       ${status.awaitingTextMs >= AWAITING_SHOWN_MS ? html`<span data-testid="hearing-asr-behind">· ${t('hearingRoom.asrBehind', { seconds: seconds(status.awaitingTextMs) })}</span>` : nothing}
