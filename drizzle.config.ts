@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./storage/schema.ts', './storage/collab/schema.ts', './storage/hearings/live-schema.ts', './storage/case-documents/schema.ts'],
+  schema: ['./storage/schema.ts', './storage/collab/schema.ts', './storage/hearings/live-schema.ts', './storage/oauth/schema.ts', './storage/identity/schema.ts'],
   out: './storage/migrations',
 });

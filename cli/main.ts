@@ -14,6 +14,11 @@ Usage:
   ecourt transcribe <file.wav> [--engine pocketsphinx|whisper] [--language en|zh] [--json | --format vtt|srt|txt]
                                           recognise speech in a 16 kHz mono 16-bit WAV recording
                                           (zh needs whisper; --format prints subtitles or plain text)
+  ecourt id check <number> [--type resident|residence|passport|hkmo|tw] [--json]
+                                          check an identity document number (GB 11643 for resident IDs)
+  ecourt face compare <a> <b> [--json]   are the faces in two photos (JPEG/PNG) one person? (exit 0 same, 1 different or refused)
+  ecourt ocr idcard <image> [--side front|back] [--name <typed>] [--id-number <typed>] [--engine tesseract.js|tesseract-cli] [--json]
+                                          read a photo of a resident ID card (exit 0 read, 1 check or refused)
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;
@@ -83,6 +88,33 @@ const commands: Record<string, Command> = {
       return await transcribe(args, config);
     } catch (error) {
       if (error instanceof TranscribeUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  id: async (args) => {
+    const { idCommand, IdCheckUsageError } = await import('./id-check.ts');
+    try {
+      return idCommand(args);
+    } catch (error) {
+      if (error instanceof IdCheckUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  face: async (args) => {
+    const { face, FaceUsageError } = await import('./face.ts');
+    try {
+      return await face(args);
+    } catch (error) {
+      if (error instanceof FaceUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  ocr: async (args) => {
+    const { ocr, OcrUsageError } = await import('./ocr.ts');
+    try {
+      return await ocr(args);
+    } catch (error) {
+      if (error instanceof OcrUsageError) throw new UsageError(error.message);
       throw error;
     }
   },

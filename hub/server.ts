@@ -9,6 +9,7 @@ import { blobDirOf } from '../platform/config.ts';
 import { loadNativeUws } from './uws.ts';
 import { LoginRateLimit } from './auth/login-rate-limit.ts';
 import { hubRoutes } from './api/routes.ts';
+import { oauthProvidersOf } from './auth/oauth/provider-registry.ts';
 import { mountRoutes } from './http/router.ts';
 import { mountStaticFiles } from './http/static-files.ts';
 import { mountCorsPreflight } from './http/cors.ts';
@@ -48,6 +49,8 @@ export class HubListenError extends Error {
 }
 
 export async function startHub(deps: HubDeps): Promise<RunningHub> {
+  // 第三方登录: a bad ECOURT_OAUTH_PROVIDERS stops the start here rather than failing the first sign-in.
+  oauthProvidersOf(deps.config);
   const uws = loadNativeUws();
   const logger = deps.logger.child({ component: 'hub' });
 

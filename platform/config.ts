@@ -73,6 +73,8 @@ export const configSchema = z.object({
   ECOURT_ASR_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** The language hearings are held in: en, or zh (needs the whisper engine and a model that knows Chinese). */
   ECOURT_ASR_LANGUAGE: z.enum(['en', 'zh']).default('en'),
+  /** 第三方登录: the court's OAuth/OIDC providers (WeChat, DingTalk, Alipay, OIDC) as JSON or a JSON file's path; see hub/auth/oauth/README.md. */
+  ECOURT_OAUTH_PROVIDERS: optionalText,
 });
 
 export type Config = z.infer<typeof configSchema>;

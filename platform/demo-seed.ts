@@ -16,6 +16,7 @@ import { countUsers } from '../storage/users/count-users.ts';
 import type { ActorClient } from '../actors/runtime/types.ts';
 import type { CaseFiling } from '../actors/case/case.protocol.ts';
 import { hashPassword } from '../hub/auth/password.ts';
+import { residentIdCheckCharacter } from './identity/resident-id.ts';
 
 export const DEMO_USERNAMES = ['judge1', 'clerk1', 'party1', 'party2', 'party3', 'lawyer1', 'bank1', 'admin1'] as const;
 export type DemoUsername = (typeof DEMO_USERNAMES)[number];
@@ -29,12 +30,6 @@ export interface DemoSeedResult {
   cases: string[];
 }
 
-/** GB 11643 check character for the first 17 digits of a resident ID number. */
-export function residentIdCheckCharacter(first17: string): string {
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...first17].reduce((total, digit, index) => total + Number(digit) * weights[index]!, 0);
-  return '10X98765432'[sum % 11]!;
-}
 const residentId = (first17: string) => first17 + residentIdCheckCharacter(first17);
 
 /** ECOURT_DEMO_PASSWORD, else one generated once and kept in the data dir (embedded) so restarts print it again. */

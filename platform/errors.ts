@@ -24,6 +24,39 @@ export const ERROR_CODES = {
   BLOB_MISSING: { http: 500, ws: 4500 },
   /** A bounded queue of server work is full (e.g. uploaded PDFs being checked): try again shortly. */
   SERVICE_BUSY: { http: 503, ws: 4503 },
+  /** Face verification (models/face): an image with no face, several faces, or a face too small to compare. */
+  FACE_NONE: { http: 422, ws: 4422 },
+  FACE_MULTIPLE: { http: 422, ws: 4422 },
+  FACE_TOO_SMALL: { http: 422, ws: 4422 },
+  /** The face service's queue is full, or a job overran its time: try again shortly. */
+  FACE_BUSY: { http: 503, ws: 4503 },
+  /** Bytes that are not a PNG or JPEG image, or one that cannot be decoded; an image over the size limits. */
+  IMAGE_INVALID: { http: 415, ws: 4415 },
+  IMAGE_TOO_LARGE: { http: 413, ws: 4413 },
+  /** Liveness: the frames do not move (a replayed photo), the challenged movement did not happen, the face changed. */
+  LIVENESS_STILL: { http: 422, ws: 4422 },
+  LIVENESS_CHALLENGE_NOT_MET: { http: 422, ws: 4422 },
+  LIVENESS_FACE_CHANGED: { http: 422, ws: 4422 },
+  /** OAuth login (hub/auth/oauth): the callback's state is not the one this browser was given. */
+  OAUTH_STATE_MISMATCH: { http: 400, ws: 4400 },
+  /** OAuth login: the sign-in attempt took too long (its state expired); start again. */
+  OAUTH_STATE_EXPIRED: { http: 400, ws: 4400 },
+  /** OAuth login: the ID token's nonce is not the one sent with this sign-in attempt. */
+  OAUTH_NONCE_MISMATCH: { http: 400, ws: 4400 },
+  /** OAuth login: this authorisation code (or this callback) was already used. */
+  OAUTH_CODE_REPLAYED: { http: 400, ws: 4400 },
+  /** OAuth login: the provider refused, failed or answered with an ID token that does not verify. */
+  OAUTH_PROVIDER_ERROR: { http: 502, ws: 4502 },
+  /** Registration (platform/identity): an identity document number that breaks its type's rules; details.reasons say which. */
+  ID_NUMBER_INVALID: { http: 422, ws: 4422 },
+  /** Registration: an account already exists for this identity document. */
+  IDENTITY_TAKEN: { http: 409, ws: 4409 },
+  /** Registration: the phone's one-time code is wrong, expired, already used or out of attempts (details.reason). */
+  PHONE_CODE_INVALID: { http: 422, ws: 4422 },
+  /** Registration: the real-name verification adapter did not confirm the name and document. */
+  REAL_NAME_CHECK_FAILED: { http: 422, ws: 4422 },
+  /** No SMS gateway is configured on this node, so no one-time code can be sent. */
+  SMS_UNAVAILABLE: { http: 503, ws: 4503 },
   INTERNAL: { http: 500, ws: 4500 },
 } as const satisfies Record<string, { http: number; ws: number }>;
 

@@ -15,6 +15,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { COURT_STAFF_ROLES, ROLES } from '../platform/roles.ts';
@@ -125,6 +126,8 @@ export const hearings = pgTable(
     caseId: uuid('case_id').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     courtroom: text('courtroom').notNull(),
+    /** 庭审语言 as scheduled ('zh' | 'en'); null: none chosen, the hub's default. */
+    language: text('language').$type<'zh' | 'en'>(),
     state: text('state').notNull().default('scheduled').$type<(typeof HEARING_STATES)[number]>(),
     createdAt: createdAt(),
   },
@@ -190,10 +193,19 @@ export const documents = pgTable(
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     /** PDFs only: read at upload, so viewers and lists know the length without opening the file. */
     pageCount: integer('page_count'),
+    /** Null for the system (a filed hearing transcript). */
     createdBy: uuid('created_by').references(() => users.id),
+    /** The hearing it comes from, for a hearing's documents (no foreign key: hearings are a projection, migration 0003). */
+    hearingId: uuid('hearing_id'),
+    /** Kind-specific facts; for a hearing transcript, the list of confirmations (who, role, how, when). */
+    details: jsonb('details').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [index('documents_case_idx').on(t.caseId, t.createdAt)],
+  (t) => [
+    index('documents_case_idx').on(t.caseId, t.createdAt),
+    // One document of each kind per hearing (one filed transcript): a second filing finds the first.
+    uniqueIndex('documents_hearing_kind_unique').on(t.hearingId, t.kind).where(sql`${t.hearingId} is not null`),
+  ],
 );
 
 /** Append-only audit log. `detail` never holds personal identifiers in clear. */

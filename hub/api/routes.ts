@@ -3,6 +3,7 @@ import type { AnyRoute } from '../http/route.ts';
 import { buildOpenApiDocument } from '../http/openapi.ts';
 import { healthRoute } from './health-route.ts';
 import { loginRoute, meRoute } from './auth-routes.ts';
+import { oauthRoutes } from './oauth-routes.ts';
 import { listCourtsRoute } from './court-routes.ts';
 import { fileCaseRoute, getCaseRoute, listCasesRoute, sendCaseCommandRoute } from './case-routes.ts';
 import { listHearingsRoute } from './hearing-routes.ts';
@@ -15,6 +16,7 @@ import { transcriptReviewRoutes } from './transcript-review-routes.ts';
 import { caseDocumentRoutes } from './case-document-routes.ts';
 import { deviceCheckRoutes } from './device-check-routes.ts';
 import { probeRoutes } from './probe-routes.ts';
+import { registrationRoutes } from './registration-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -23,6 +25,7 @@ export function hubRoutes(): AnyRoute[] {
     healthRoute,
     loginRoute,
     meRoute,
+    ...oauthRoutes,
     listCourtsRoute,
     listCasesRoute,
     fileCaseRoute,
@@ -40,6 +43,8 @@ export function hubRoutes(): AnyRoute[] {
     ...deviceCheckRoutes,
     // Each hub gets its own probe budget per account.
     ...probeRoutes(),
+    // Each hub its own SMS channel and per-address code budget.
+    ...registrationRoutes(),
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

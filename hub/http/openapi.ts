@@ -76,6 +76,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
           : { 'application/json': { schema: jsonSchema(route.response, 'output') } },
       },
     };
+    // Redirects (OAuth start and callback) answer with a Location, not a body.
+    if (route.successStatus === 302) {
+      responses['302'] = { description: 'Redirect', headers: { location: { description: 'Where the browser goes next', schema: { type: 'string' } } } };
+    }
     if (route.statusOf) {
       // Same body, another status (e.g. health 503): documented with the success schema.
       responses['503'] = {

@@ -8,6 +8,12 @@ export const paths = {
   openapi: `${API_PREFIX}/openapi.json`,
   login: `${API_PREFIX}/auth/login`,
   me: `${API_PREFIX}/me`,
+  /** 第三方登录: the court's providers, the redirect to one, its callback, the ticket → session exchange, 账号绑定. */
+  oauthProviders: `${API_PREFIX}/auth/oauth/providers`,
+  oauthStart: `${API_PREFIX}/auth/oauth/:provider/start`,
+  oauthCallback: `${API_PREFIX}/auth/oauth/:provider/callback`,
+  oauthSession: `${API_PREFIX}/auth/oauth/session`,
+  oauthLink: `${API_PREFIX}/auth/oauth/link`,
   courts: `${API_PREFIX}/courts`,
   cases: `${API_PREFIX}/cases`,
   caseDetail: `${API_PREFIX}/cases/:caseId`,
@@ -38,6 +44,12 @@ export const paths = {
   caseEvidence: `${API_PREFIX}/cases/:caseId/evidence`,
   evidence: `${API_PREFIX}/evidence/:evidenceId`,
   evidenceContent: `${API_PREFIX}/evidence/:evidenceId/content`,
+  /** 实名注册: a one-time code to a phone, then the account itself; the embedded node's demo SMS inbox. */
+  registrationPhoneCode: `${API_PREFIX}/registrations/phone-code`,
+  registrations: `${API_PREFIX}/registrations`,
+  registrationDemoInbox: `${API_PREFIX}/registrations/demo-inbox`,
+  /** The signed-in user's own identity checks (real name, later ID-card OCR and face). */
+  myIdentityChecks: `${API_PREFIX}/me/identity-checks`,
   /** The realtime WebSocket (case events). */
   realtime: '/rt',
 } as const;

@@ -84,7 +84,8 @@ export interface RouteDefinition<
   response: R;
   /** The handler answers with a RawReply of one of these media types (for OpenAPI). */
   rawResponse?: { mediaTypes: readonly string[] };
-  successStatus?: 200 | 201;
+  /** 302: the handler answers with a RawReply redirect (documented with its Location header). */
+  successStatus?: 200 | 201 | 302;
   /** For answers whose status depends on their content (health: 200 or 503, same body shape). */
   statusOf?: (body: z.output<R>) => number;
   /** Refusals the handler itself may produce, beyond those implied by the declaration. */
@@ -109,7 +110,7 @@ export interface AnyRoute {
   rawBody?: RawBodySpec;
   response: z.ZodType;
   rawResponse?: { mediaTypes: readonly string[] };
-  successStatus?: 200 | 201;
+  successStatus?: 200 | 201 | 302;
   statusOf?: (body: any) => number;
   errors?: ErrorCode[];
   authorize?: (context: RouteContext<any, any, any>) => void;

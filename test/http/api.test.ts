@@ -1,6 +1,6 @@
 // The HTTP API end to end: the whole platform in-process (PGlite in memory, in-process bus, demo
 // data), driven with fetch over a real socket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -319,9 +319,15 @@ describe('cases', () => {
   it('schedules a hearing that then shows in the hearings list of members only', async () => {
     const hearingId = randomUUID();
     const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const bad = await call('POST', `/api/v1/cases/${caseId}/commands`, {
+      token: tokens.clerk1,
+      body: { type: 'SCHEDULE_HEARING', hearingId, startsAt, courtroom: '第一法庭', language: 'fr' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.code).toBe('VALIDATION_FAILED');
     const response = await call('POST', `/api/v1/cases/${caseId}/commands`, {
       token: tokens.clerk1,
-      body: { type: 'SCHEDULE_HEARING', hearingId, startsAt, courtroom: '第一法庭' },
+      body: { type: 'SCHEDULE_HEARING', hearingId, startsAt, courtroom: '第一法庭', language: 'zh' },
     });
     expect(response.status, response.text).toBe(200);
     expect(response.json.case.hearings).toEqual([expect.objectContaining({ id: hearingId, courtroom: '第一法庭' })]);
@@ -329,5 +335,11 @@ describe('cases', () => {
     expect(forParty1.json.hearings.map((h: { id: string }) => h.id)).toContain(hearingId);
     const forParty2 = await call('GET', '/api/v1/hearings', { token: tokens.party2 });
     expect(forParty2.json.hearings.map((h: { id: string }) => h.id)).not.toContain(hearingId);
+    // The chosen language reaches the hearing actor the spawner creates (not the hub's default, en).
+    await vi.waitFor(async () => {
+      const live = await call('GET', `/api/v1/hearings/${hearingId}/live`, { token: tokens.clerk1 });
+      expect(live.status).toBe(200);
+      expect(live.json.hearing.language).toBe('zh');
+    }, { timeout: 15_000, interval: 50 });
   });
 });

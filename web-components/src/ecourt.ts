@@ -2,6 +2,8 @@
 // page loads the bundle twice. The elements and their attributes/events are the public interface.
 import { EcourtPortal } from './elements/portal.ts';
 import { EcourtLogin } from './elements/login.ts';
+import { EcourtOAuthReturn } from './elements/oauth-return.ts';
+import { EcourtRegistration } from './elements/registration.ts';
 import { EcourtCaseList } from './elements/case-list.ts';
 import { EcourtCasePage } from './elements/case-page.ts';
 import { EcourtFilingForm } from './elements/filing-form.ts';
@@ -16,6 +18,8 @@ import { EcourtHearingRoom } from './elements/hearing-room.ts';
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
   ['ecourt-login', EcourtLogin],
+  ['ecourt-oauth-return', EcourtOAuthReturn],
+  ['ecourt-registration', EcourtRegistration],
   ['ecourt-case-list', EcourtCaseList],
   ['ecourt-case-page', EcourtCasePage],
   ['ecourt-filing-form', EcourtFilingForm],
@@ -35,6 +39,8 @@ declare global {
   interface HTMLElementTagNameMap {
     'ecourt-portal': EcourtPortal;
     'ecourt-login': EcourtLogin;
+    'ecourt-oauth-return': EcourtOAuthReturn;
+    'ecourt-registration': EcourtRegistration;
     'ecourt-case-list': EcourtCaseList;
     'ecourt-case-page': EcourtCasePage;
     'ecourt-filing-form': EcourtFilingForm;

@@ -15,6 +15,7 @@ import { transcriptDocName } from '../../../hub/collab/doc-names.ts';
 type Route =
   | { page: 'home' }
   | { page: 'login' }
+  | { page: 'oauth' }
   | { page: 'cases' }
   | { page: 'case'; caseId: string }
   | { page: 'transcript'; caseId: string; hearingId: string }
@@ -25,6 +26,8 @@ type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
   if (path === '/login') return { page: 'login' };
+  // The hub's redirect after an external sign-in (第三方登录): "#/oauth?ticket=…" or "?pending=…".
+  if (path === '/oauth' || path.startsWith('/oauth?')) return { page: 'oauth' };
   if (path === '/cases') return { page: 'cases' };
   if (path === '/file') return { page: 'file' };
   const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
@@ -197,10 +200,17 @@ export class EcourtPortal extends LitElement {
     const session = this.sessions.session;
     const route = this.route;
     if (route.page === 'home') return this.renderHome();
+    if (route.page === 'oauth') {
+      return html`<div class="card"><ecourt-oauth-return api-base=${this.apiBase} @ecourt-login=${() => this.go('#/cases')}></ecourt-oauth-return></div>`;
+    }
     // Every other page needs a login; after logging in the user lands where they were going.
     if (route.page === 'login' || !session) {
       return html`<div class="card">
         <ecourt-login api-base=${this.apiBase} @ecourt-login=${() => this.go(route.page === 'login' ? '#/cases' : window.location.hash)}></ecourt-login>
+        <details data-testid="register-open">
+          <summary>${this.locale.t('register.open')}</summary>
+          <ecourt-registration api-base=${this.apiBase} @ecourt-login=${() => this.go(route.page === 'login' ? '#/cases' : window.location.hash)}></ecourt-registration>
+        </details>
       </div>`;
     }
     if (route.page === 'cases') return html`<ecourt-case-list api-base=${this.apiBase}></ecourt-case-list>`;

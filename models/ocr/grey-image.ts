@@ -1,0 +1,95 @@
+// Reads an uploaded ID-card photo (PNG or JPEG, recognised by its bytes, never by its name) into one grey
+// channel, refusing anything else, anything over the size limits and anything that does not decode.
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { IdCardImageError } from './idcard-image-error.ts';
+
+/** One 8-bit grey channel, row by row. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+export interface ImageLimits {
+  /** Largest file accepted. */
+  maxBytes: number;
+  /** Largest width × height accepted (checked from the header, before decoding). */
+  maxPixels: number;
+}
+
+/** A phone photo of a card is 2–5 MB and 12 megapixels at most; more is not a photo of a card. */
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 10 * 1024 * 1024, maxPixels: 25_000_000 };
+
+type ImageType = 'png' | 'jpeg';
+
+function sniff(bytes: Uint8Array): ImageType | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  return null;
+}
+
+/** Width and height from the header alone, so a decompression bomb is refused before it is decoded. */
+function headerSize(bytes: Uint8Array, type: ImageType): { width: number; height: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (type === 'png') {
+    if (bytes.length < 24) return null;
+    return { width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  // JPEG: walk the markers to the first start-of-frame (SOF0–SOF15 except DHT, JPG and DAC).
+  let offset = 2;
+  while (offset + 9 < bytes.length) {
+    if (bytes[offset] !== 0xff) return null;
+    const marker = bytes[offset + 1]!;
+    if (marker === 0xff) {
+      offset += 1;
+      continue;
+    }
+    const length = view.getUint16(offset + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+    }
+    offset += 2 + length;
+  }
+  return null;
+}
+
+const tooLarge = (what: string) =>
+  new IdCardImageError('image-too-large', `The image is too large (${what}) / 图片过大（${what}）`);
+
+export function readGreyImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): GreyImage {
+  if (bytes.length > limits.maxBytes) throw tooLarge(`${bytes.length} bytes, limit ${limits.maxBytes}`);
+  const type = sniff(bytes);
+  if (!type) throw new IdCardImageError('not-an-image', 'The file is not a PNG or JPEG image / 文件不是 PNG 或 JPEG 图片');
+  const size = headerSize(bytes, type);
+  if (!size || size.width === 0 || size.height === 0) {
+    throw new IdCardImageError('image-unreadable', `The ${type.toUpperCase()} image cannot be read / 无法读取该图片`);
+  }
+  if (size.width * size.height > limits.maxPixels) throw tooLarge(`${size.width}×${size.height} pixels, limit ${limits.maxPixels}`);
+  let rgba: { width: number; height: number; data: Uint8Array };
+  try {
+    rgba =
+      type === 'png'
+        ? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+        : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: limits.maxPixels / 1e6, maxMemoryUsageInMB: 512 });
+  } catch (error) {
+    throw new IdCardImageError('image-unreadable', `The ${type.toUpperCase()} image cannot be read / 无法读取该图片`, { cause: error });
+  }
+  const { width, height, data } = rgba;
+  const pixels = new Uint8Array(width * height);
+  for (let i = 0, p = 0; p < pixels.length; i += 4, p++) {
+    // Transparent parts count as white paper; ITU-R BT.601 luma for the rest.
+    const alpha = data[i + 3]! / 255;
+    const luma = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+    pixels[p] = Math.round(luma * alpha + 255 * (1 - alpha));
+  }
+  return { width, height, pixels };
+}
+
+/** A grey image as a PNG (what the recogniser is handed). */
+export function greyImageToPng(image: GreyImage): Buffer {
+  const png = new PNG({ width: image.width, height: image.height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.from(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength);
+  // Fastest settings (no filter search, light deflate): the PNG only crosses to the recogniser in memory.
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, deflateLevel: 1, filterType: 0 });
+}
