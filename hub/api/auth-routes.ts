@@ -7,10 +7,11 @@ import { findUserByUsername } from '../../storage/users/find-user-by-username.ts
 import { getUser } from '../../storage/users/get-user.ts';
 import { anySignedIn, publicAccess } from '../auth/access.ts';
 import { UNKNOWN_USER_HASH, verifyPassword } from '../auth/password.ts';
-import { signSessionToken, type Session } from '../auth/session-token.ts';
+import type { Session } from '../auth/session-token.ts';
 import { defineRoute } from '../http/route.ts';
 import { paths } from '../http/paths.ts';
 import { publicUserSchema } from './schemas.ts';
+import { signedInAnswer } from './signed-in.ts';
 
 const loginBody = z.object({
   username: z.string().trim().min(1).max(100),
@@ -42,13 +43,7 @@ export const loginRoute = defineRoute({
       throw new AppError('UNAUTHENTICATED', 'Wrong username or password');
     }
     loginRateLimit.recordSuccess(body.username);
-    const role = roleSchema.parse(user.role);
-    const { token, session } = signSessionToken(services.sessionSecret, { userId: user.id, role, courtId: user.courtId });
-    return {
-      token,
-      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
-      user: { id: user.id, username: user.username, displayName: user.displayName, role, courtId: user.courtId },
-    };
+    return signedInAnswer(services.sessionSecret, user);
   },
 });
 

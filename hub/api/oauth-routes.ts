@@ -3,7 +3,7 @@
 // (linking a first-time external identity to the signed-in account).
 import { z } from 'zod';
 import { AppError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { ROLES, isCourtStaff } from '../../platform/roles.ts';
+import { isCourtStaff } from '../../platform/roles.ts';
 import { getAccountStanding } from '../../storage/oauth/get-account-standing.ts';
 import { linkExternalIdentity } from '../../storage/oauth/link-external-identity.ts';
 import { useOnce } from '../../storage/oauth/use-once.ts';
@@ -14,12 +14,13 @@ import { openLoginTicket } from '../auth/oauth/login-ticket.ts';
 import { pkcePair, randomToken } from '../auth/oauth/pkce.ts';
 import { oauthProvidersOf, type OAuthProvider } from '../auth/oauth/provider-registry.ts';
 import { clearStateCookieHeader, stateCookieHeader } from '../auth/oauth/state-cookie.ts';
-import { signSessionToken, type Session } from '../auth/session-token.ts';
+import type { Session } from '../auth/session-token.ts';
 import type { RequestSnapshot } from '../http/exchange.ts';
 import { fillPath, paths } from '../http/paths.ts';
 import { defineRoute, RawReply, rawReplySchema } from '../http/route.ts';
 import type { HubServices } from '../services.ts';
 import { publicUserSchema } from './schemas.ts';
+import { signedInAnswer } from './signed-in.ts';
 
 /** The state cookie is sent only to the OAuth routes. */
 const COOKIE_PATH = '/api/v1/auth/oauth/';
@@ -131,7 +132,6 @@ export const oauthCallbackRoute = defineRoute({
   },
 });
 
-const roleSchema = z.enum(ROLES);
 
 export const oauthSessionRoute = defineRoute({
   method: 'post',
@@ -150,13 +150,7 @@ export const oauthSessionRoute = defineRoute({
     }
     const account = await getAccountStanding({ db: services.database.db, userId: ticket.userId });
     if (!account || account.disabled) throw new AppError('UNAUTHENTICATED', 'This account cannot sign in');
-    const role = roleSchema.parse(account.role);
-    const { token, session } = signSessionToken(services.sessionSecret, { userId: account.userId, role, courtId: account.courtId });
-    return {
-      token,
-      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
-      user: { id: account.userId, username: account.username, displayName: account.displayName, role, courtId: account.courtId },
-    };
+    return signedInAnswer(services.sessionSecret, { ...account, id: account.userId });
   },
 });
 

@@ -2,6 +2,7 @@
 // channel, refusing anything else, anything over the size limits and anything that does not decode.
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { imageFormatOf, readImageHeader } from '../image/image-header.ts';
 import { IdCardImageError } from './idcard-image-error.ts';
 
 /** One 8-bit grey channel, row by row. */
@@ -21,47 +22,14 @@ export interface ImageLimits {
 /** A phone photo of a card is 2–5 MB and 12 megapixels at most; more is not a photo of a card. */
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxBytes: 10 * 1024 * 1024, maxPixels: 25_000_000 };
 
-type ImageType = 'png' | 'jpeg';
-
-function sniff(bytes: Uint8Array): ImageType | null {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  return null;
-}
-
-/** Width and height from the header alone, so a decompression bomb is refused before it is decoded. */
-function headerSize(bytes: Uint8Array, type: ImageType): { width: number; height: number } | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (type === 'png') {
-    if (bytes.length < 24) return null;
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  // JPEG: walk the markers to the first start-of-frame (SOF0–SOF15 except DHT, JPG and DAC).
-  let offset = 2;
-  while (offset + 9 < bytes.length) {
-    if (bytes[offset] !== 0xff) return null;
-    const marker = bytes[offset + 1]!;
-    if (marker === 0xff) {
-      offset += 1;
-      continue;
-    }
-    const length = view.getUint16(offset + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
-    }
-    offset += 2 + length;
-  }
-  return null;
-}
-
 const tooLarge = (what: string) =>
   new IdCardImageError('image-too-large', `The image is too large (${what}) / 图片过大（${what}）`);
 
 export function readGreyImage(bytes: Uint8Array, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): GreyImage {
   if (bytes.length > limits.maxBytes) throw tooLarge(`${bytes.length} bytes, limit ${limits.maxBytes}`);
-  const type = sniff(bytes);
+  const type = imageFormatOf(bytes);
   if (!type) throw new IdCardImageError('not-an-image', 'The file is not a PNG or JPEG image / 文件不是 PNG 或 JPEG 图片');
-  const size = headerSize(bytes, type);
+  const size = readImageHeader(bytes);
   if (!size || size.width === 0 || size.height === 0) {
     throw new IdCardImageError('image-unreadable', `The ${type.toUpperCase()} image cannot be read / 无法读取该图片`);
   }

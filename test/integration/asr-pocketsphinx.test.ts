@@ -1,12 +1,11 @@
 // The pocketsphinx engine with the real program and English model (Debian pocketsphinx, pocketsphinx-en-us).
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { AsrEngineUnavailableError, type AsrEngine, type AsrSegment } from '../../models/asr/asr-engine.ts';
 import { createAsrEngine } from '../../models/asr/create-asr-engine.ts';
 import { createPocketsphinxEngine } from '../../models/asr/pocketsphinx/pocketsphinx-engine.ts';
 import { wordErrorRate } from '../../models/asr/word-error-rate.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { ECOURT_BIN } from '../support/cli-process.ts';
+import { ECOURT_BIN, runEcourtToEnd } from '../support/cli-process.ts';
 import { concatPcm, descendantProcesses, fixtureSpeech, silence } from '../support/asr-audio.ts';
 
 const logger = createLogger({ level: 'error' });
@@ -159,17 +158,7 @@ describe('pocketsphinx engine', () => {
 });
 
 describe('ecourt transcribe', () => {
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [ECOURT_BIN, 'transcribe', ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const run = (args: string[]) => runEcourtToEnd(['transcribe', ...args]);
 
   it('prints the segments as JSON', async () => {
     const speech = fixtureSpeech('court-in-session');

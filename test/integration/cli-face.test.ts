@@ -1,11 +1,10 @@
 // `ecourt face compare` as a real child process: decision and exit code, the refusal codes, bad usage.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ECOURT_BIN } from '../support/cli-process.ts';
+import { runEcourtToEnd } from '../support/cli-process.ts';
 import { encodeJpeg, FACE_FIXTURES, fixtureRaster, mirror } from '../support/face-images.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(name, FACE_FIXTURES));
@@ -20,17 +19,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ECOURT_BIN, 'face', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[]) => runEcourtToEnd(['face', ...args]);
 
 describe('ecourt face compare', () => {
   it('exits 0 for the same person and prints distance, threshold and decision as JSON', async () => {

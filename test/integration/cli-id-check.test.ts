@@ -1,20 +1,9 @@
 // `ecourt id check` as the README shows it: the real command in a child process, its output and
 // exit codes (0 valid, 1 invalid, 2 bad usage).
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { ECOURT_BIN } from '../support/cli-process.ts';
+import { runEcourtToEnd } from '../support/cli-process.ts';
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ECOURT_BIN, 'id', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[]) => runEcourtToEnd(['id', ...args]);
 
 describe('ecourt id check', () => {
   it('prints a valid resident ID with the birth date, sex and region it carries', async () => {

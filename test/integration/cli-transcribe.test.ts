@@ -2,11 +2,10 @@
 // pocketsphinx engine, and whisper with a random-weight model written at test time (its text is
 // garbage; that the language reaches it and the output is a valid export is what is checked).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { wordErrorRate } from '../../models/asr/word-error-rate.ts';
-import { ECOURT_BIN } from '../support/cli-process.ts';
+import { runEcourtToEnd } from '../support/cli-process.ts';
 import { fixtureSpeech } from '../support/asr-audio.ts';
 import { writeRandomWhisperModel } from '../support/random-whisper-model.ts';
 
@@ -20,17 +19,7 @@ afterAll(async () => {
   if (modelPath) await rm(dirname(modelPath), { recursive: true, force: true });
 });
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ECOURT_BIN, 'transcribe', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const run = (args: string[], env: Record<string, string> = {}) => runEcourtToEnd(['transcribe', ...args], env);
 
 const VTT_CUE = /^(\d{2}:\d{2}:\d{2}\.\d{3}) --> (\d{2}:\d{2}:\d{2}\.\d{3})$/;
 

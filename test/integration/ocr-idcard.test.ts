@@ -3,7 +3,6 @@
 // tesseract command) through our preprocessing; refusals of bad images; the engines' start-up checks and
 // their bounded queue; and `ecourt ocr idcard` as a command.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { AppError } from '../../platform/errors.ts';
 import { IdCardImageError } from '../../models/ocr/idcard-image-error.ts';
 import { readIdCard } from '../../models/ocr/read-idcard.ts';
 import { createOcrEngine, DEBIAN_TESSDATA, OCR_ENGINE_KINDS, OcrEngineUnavailableError, type OcrEngine } from '../../models/ocr/ocr-engine.ts';
-import { ECOURT_BIN } from '../support/cli-process.ts';
+import { runEcourtToEnd } from '../support/cli-process.ts';
 import { chromiumSkipReason, hasChromium, openIdCardCamera, SAMPLE_FRONTS, type IdCardBack } from '../support/idcard-images.ts';
 
 const TODAY = '2026-11-27';
@@ -42,14 +41,7 @@ function greyPng(width: number, height: number, paint: (x: number, y: number) =>
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [ECOURT_BIN, 'ocr', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) => runEcourtToEnd(['ocr', ...args]);
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(

@@ -78,3 +78,23 @@ export function runEcourt(args: string[], env: Record<string, string | undefined
     },
   };
 }
+
+/** What a finished `ecourt …` run printed and how it exited. */
+export interface EcourtResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `ecourt <args>` to its end (a one-shot command such as transcribe, id check, face compare). */
+export function runEcourtToEnd(args: string[], env: Record<string, string> = {}): Promise<EcourtResult> {
+  const child = spawn(process.execPath, [ECOURT_BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
