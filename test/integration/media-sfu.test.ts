@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HearingRouter } from '../../media/sfu/hearing-router.ts';
 import { MediaPool } from '../../media/sfu/media-pool.ts';
 import { MediaTestClient } from '../support/media-client.ts';
-import { pause, sendMediaRounds } from '../support/media-samples.ts';
+import { pause, sendMediaRounds, untilQuiet } from '../support/media-samples.ts';
 
 const WAIT = { timeout: 15_000, interval: 50 };
 
@@ -112,6 +112,7 @@ describe('hearing router forwarding', () => {
     await sendMedia([judge!, waiting!], 20);
     await vi.waitFor(() => expect(waiting!.receivedFrom('judge', 'audio')).toBeGreaterThanOrEqual(15), WAIT);
     router.dismiss('waiting');
+    await untilQuiet(() => waiting!.totalReceived() + judge!.receivedFrom('waiting', 'audio'));
     const before = { toWaiting: waiting!.totalReceived(), fromWaiting: judge!.receivedFrom('waiting', 'audio') };
     const partyBefore = judge!.receivedFrom('party', 'audio');
     await sendMedia([judge!, party!, waiting!], 20);
@@ -129,6 +130,7 @@ describe('hearing router forwarding', () => {
 
     router.setMuted('party', true);
     await vi.waitFor(() => expect(defendant!.state?.participants.find((p) => p.participantId === 'party')?.muted).toBe(true), WAIT);
+    await untilQuiet(() => judge!.receivedFrom('party', 'audio') + defendant!.receivedFrom('party', 'audio'));
     const audioAtMute = [judge!.receivedFrom('party', 'audio'), defendant!.receivedFrom('party', 'audio')];
     const videoAtMute = judge!.receivedFrom('party', 'video');
     const forwardedAtMute = router.transportOf('judge')!.forwarded.get('party:audio')!.packetsForwarded;

@@ -46,6 +46,19 @@ export function rms(samples: Int16Array): number {
 
 export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+// Waits until a counter stops moving for quietMs: packets already on the wire when forwarding
+// stops still arrive, so a snapshot taken at once would count them as forwarded afterwards.
+export async function untilQuiet(count: () => number, quietMs = 150, timeoutMs = 5_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let last = count();
+  for (;;) {
+    await pause(quietMs);
+    const now = count();
+    if (now === last || Date.now() > deadline) return now;
+    last = now;
+  }
+}
+
 /** What a participant's browser sends, as test peers send it: one Opus packet per peer per round, a video frame every other round. */
 export interface MediaSender {
   sendAudio(payload: Buffer): void;
