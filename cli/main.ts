@@ -19,6 +19,12 @@ Usage:
   ecourt face compare <a> <b> [--json]   are the faces in two photos (JPEG/PNG) one person? (exit 0 same, 1 different or refused)
   ecourt ocr idcard <image> [--side front|back] [--name <typed>] [--id-number <typed>] [--engine tesseract.js|tesseract-cli] [--json]
                                           read a photo of a resident ID card (exit 0 read, 1 check or refused)
+  ecourt ca init|issue|revoke|list|root   the court's certificate authority for seals and signatures (ecourt ca help)
+  ecourt seal <in.pdf> --out <out.pdf> [--seal <id>] --mode fixed|keyword|cross-page … [--json]   (usage: ecourt seal)
+                                          seal a PDF (PAdES signature in an incremental update; exit 1 refused)
+  ecourt verify <file.pdf> [--json]      check every signature in a PDF (exit 0 all valid, 1 otherwise)
+  ecourt document render <template> <data.json> --out <file.pdf|file.docx> [--json]
+                                          lay out a court document (ecourt document templates | sample <template>)
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;
@@ -115,6 +121,34 @@ const commands: Record<string, Command> = {
       return await ocr(args);
     } catch (error) {
       if (error instanceof OcrUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  ca: async (args, config) => {
+    const { ca, CaUsageError } = await import('./ca.ts');
+    try {
+      return await ca(args, config);
+    } catch (error) {
+      if (error instanceof CaUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  seal: async (args, config) => {
+    const { seal, SealUsageError } = await import('./seal.ts');
+    try {
+      return await seal(args, config);
+    } catch (error) {
+      if (error instanceof SealUsageError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+  document: async (args) => import('./document.ts').then(({ document, DocumentUsageError }) => document(args).catch((error: unknown) => { throw error instanceof DocumentUsageError ? new UsageError(error.message) : error; })),
+  verify: async (args, config) => {
+    const { verify, VerifyUsageError } = await import('./verify.ts');
+    try {
+      return await verify(args, config);
+    } catch (error) {
+      if (error instanceof VerifyUsageError) throw new UsageError(error.message);
       throw error;
     }
   },

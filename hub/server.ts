@@ -27,6 +27,10 @@ import { CollabGateway } from './collab/gateway.ts';
 import { storageAdmission } from './collab/document-facts.ts';
 import { mountCollabEndpoint } from './collab/uws-endpoint.ts';
 import { TranscriptConfirmation } from './hearings/transcript-confirmation.ts';
+import { createIdentityRechecks } from './hearings/identity-rechecks.ts';
+import { lazyFaceService } from './identity/lazy-face-service.ts';
+import { startFaceImagePurge } from './identity/face-image-purge.ts';
+import { IdCardOcr } from './ocr/id-card-ocr.ts';
 
 /** Distributed mode: how long a node without the hearing's media waits before freezing its transcript. */
 const OTHER_NODE_FREEZE_DELAY_MS = 10_000;
@@ -86,6 +90,8 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   // Live recognition beside each hearing router this node holds, writing through the same rooms.
   // Its drain(hearingId) ends a hearing's recognition once its last words are in the transcript.
   const liveTranscription = await createLiveTranscription(deps.config, { pool: mediaPool, bus: deps.bus, db: deps.database.db, rooms, logger });
+  // Face workers start on the first face check, not with the hub (hub/identity).
+  const faces = lazyFaceService(deps.config);
   const services: HubServices = {
     config: deps.config,
     logger,
@@ -97,6 +103,10 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     loginRateLimit: new LoginRateLimit(),
     transcripts: new TranscriptService({ registry: rooms, db: deps.database.db }),
     blobs,
+    get faces() {
+      return faces.service;
+    },
+    idCardOcr: new IdCardOcr(logger.child({ component: 'ocr' })),
   };
 
   // 笔录确认: freeze at the end of a hearing, file with the case when it is archived.
@@ -116,6 +126,9 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
       if (deps.hearingMediaNodes) await delay(OTHER_NODE_FREEZE_DELAY_MS);
     },
   });
+
+  // 庭中人脸复核: random face re-checks of the present parties of the hearings whose media this node holds.
+  const identityRechecks = createIdentityRechecks(deps.config, { pool: mediaPool, bus: deps.bus, services, logger });
 
   const app = uws.App();
   mountCorsPreflight(app);
@@ -139,7 +152,9 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   realtime.start();
   hearingMedia.start();
   liveTranscription?.start();
+  identityRechecks?.start();
   await transcriptConfirmation.start();
+  const faceImagePurge = startFaceImagePurge({ db: deps.database.db, blobs, logger: logger.child({ component: 'face-enrolment' }) });
 
   // A wildcard bind is reached through loopback from this machine.
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -154,8 +169,13 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     async close() {
       if (closed) return;
       closed = true;
+      // Re-checks stop before the face service, the media and the database they use.
+      await identityRechecks?.stop();
       await transcriptConfirmation.stop();
+      await faceImagePurge.stop();
+      await faces.close();
       realtime.stop();
+      await services.idCardOcr.close();
       // Recognition stops before the media it listens to and the rooms it writes to.
       await liveTranscription?.stop();
       // Recordings in progress are filed before the database closes.

@@ -12,6 +12,8 @@ import type { RoomReplication } from './collab/room-registry.ts';
 import type { TranscriptService } from './collab/transcript-service.ts';
 import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { HearingMediaNodes } from './hearings/hearing-media-gateway.ts';
+import type { IdCardOcr } from './ocr/id-card-ocr.ts';
+import type { FaceService } from '../models/face/face-service.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -40,4 +42,8 @@ export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersiste
   transcripts: TranscriptService;
   /** Where evidence files' bytes are kept (ECOURT_BLOB_DIR). */
   blobs: BlobStore;
+  /** ID-card OCR for registration (hub/ocr): its engine starts on the first card, stops with the hub. */
+  readonly idCardOcr: IdCardOcr;
+  /** Face verification (ECOURT_FACE_WORKERS workers): started on first use, stopped with the hub (hub/identity). */
+  readonly faces: FaceService;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ASR_ENGINE_NAMES } from '../models/asr/asr-engine.ts';
 import { POCKETSPHINX_DECODINGS } from '../models/asr/pocketsphinx/pocketsphinx-engine.ts';
+import { LIVENESS_CHALLENGES } from '../models/face/liveness/liveness-challenge.ts';
 
 export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -55,6 +56,8 @@ export const configSchema = z.object({
   ECOURT_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   /** Where evidence files are kept (content-addressed); defaults to <ECOURT_DATA_DIR>/blobs (see blobDirOf). */
   ECOURT_BLOB_DIR: optionalText,
+  /** The court CA's keys, certificates and CRL (documents/ca); defaults to <ECOURT_DATA_DIR>/ca (see caDirOf). */
+  ECOURT_CA_DIR: optionalText,
   /** Evidence uploads have their own limit: files are far larger than JSON bodies. */
   ECOURT_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   /** Hearing media (WebRTC) offers and accepts only 127.0.0.1 candidates: one-machine installs and tests. */
@@ -73,8 +76,35 @@ export const configSchema = z.object({
   ECOURT_ASR_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   /** The language hearings are held in: en, or zh (needs the whisper engine and a model that knows Chinese). */
   ECOURT_ASR_LANGUAGE: z.enum(['en', 'zh']).default('en'),
+  /** Hearing identity re-checks: a face frame of each present party every "min-max" seconds at random (whole seconds, 5–3600), or "off" (hub/hearings/identity-rechecks.ts). */
+  ECOURT_FACE_RECHECK_SECONDS: z
+    .string()
+    .trim()
+    .default('60-240')
+    .transform((value, context) => {
+      if (value === 'off') return null;
+      const match = /^(\d{1,4})-(\d{1,4})$/.exec(value);
+      const [minSeconds, maxSeconds] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+      if (!match || minSeconds < 5 || maxSeconds > 3600 || minSeconds > maxSeconds) {
+        context.addIssue({ code: 'custom', message: 'must be "off" or "min-max" in whole seconds, 5 ≤ min ≤ max ≤ 3600 (e.g. 60-240)' });
+        return z.NEVER;
+      }
+      return { minSeconds, maxSeconds };
+    }),
   /** 第三方登录: the court's OAuth/OIDC providers (WeChat, DingTalk, Alipay, OIDC) as JSON or a JSON file's path; see hub/auth/oauth/README.md. */
   ECOURT_OAUTH_PROVIDERS: optionalText,
+  /** Face verification worker threads of a hub node (started on the first face check, one core each while busy). */
+  ECOURT_FACE_WORKERS: z.coerce.number().int().min(1).max(4).default(1),
+  /** 活体检测: the challenges live face checks draw from, a comma list of turnLeft, turnRight, blink, openMouth (default all four). */
+  ECOURT_LIVENESS_CHALLENGES: z
+    .string()
+    .default(LIVENESS_CHALLENGES.join(','))
+    .transform((value) => [...new Set(value.split(',').map((name) => name.trim()).filter((name) => name !== ''))])
+    .pipe(z.array(z.enum(LIVENESS_CHALLENGES)).min(1, 'name at least one challenge')),
+  /** 人脸采集: days an enrolment's raw image is kept (sealed) before it is purged; 0 = never stored. */
+  ECOURT_FACE_IMAGE_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** 立案须实名: parties and lawyers file cases only with a passed real-name check; a court may turn it off for migrated accounts. */
+  ECOURT_FILING_REQUIRES_REAL_NAME: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -107,6 +137,11 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 /** The blob store's folder: ECOURT_BLOB_DIR, else <ECOURT_DATA_DIR>/blobs. */
 export function blobDirOf(config: Pick<Config, 'ECOURT_BLOB_DIR' | 'ECOURT_DATA_DIR'>): string {
   return config.ECOURT_BLOB_DIR ?? join(config.ECOURT_DATA_DIR, 'blobs');
+}
+
+/** The court CA's folder: ECOURT_CA_DIR, else <ECOURT_DATA_DIR>/ca. */
+export function caDirOf(config: Pick<Config, 'ECOURT_CA_DIR' | 'ECOURT_DATA_DIR'>): string {
+  return config.ECOURT_CA_DIR ?? join(config.ECOURT_DATA_DIR, 'ca');
 }
 
 /** Embedded mode = no external database and no external bus. */

@@ -17,6 +17,8 @@ import type { ActorClient } from '../actors/runtime/types.ts';
 import type { CaseFiling } from '../actors/case/case.protocol.ts';
 import { hashPassword } from '../hub/auth/password.ts';
 import { residentIdCheckCharacter } from './identity/resident-id.ts';
+import { createLocalRealNameVerifier } from './identity/real-name-verifier.ts';
+import { verifyRealName } from '../storage/identity/verify-real-name.ts';
 
 export const DEMO_USERNAMES = ['judge1', 'clerk1', 'party1', 'party2', 'party3', 'lawyer1', 'bank1', 'admin1'] as const;
 export type DemoUsername = (typeof DEMO_USERNAMES)[number];
@@ -94,6 +96,7 @@ export async function seedDemoIfEmpty(options: {
   });
 
   const passwordHash = await hashPassword(password);
+  const realNameVerifier = createLocalRealNameVerifier();
   const users: Partial<Record<DemoUsername, string>> = {};
   for (const user of DEMO_USERS) {
     const created = await createUser({
@@ -105,7 +108,7 @@ export async function seedDemoIfEmpty(options: {
         role: user.role,
         courtId: user.staff ? chaoyang.id : undefined,
         passwordHash,
-        idType: user.idNumber ? 'residentIdCard' : undefined,
+        idType: user.idNumber ? 'resident' : undefined,
         idNumber: user.idNumber,
         phone: user.phone,
         lawyerLicence: user.lawyerLicence,
@@ -113,6 +116,11 @@ export async function seedDemoIfEmpty(options: {
       actor: system,
     });
     users[user.username] = created.id;
+    // Parties and lawyers file only once real-name verified (立案须实名): the demo people are
+    // verified the way registration does it, through the real-name adapter, and it is recorded.
+    if (user.idNumber) {
+      await verifyRealName({ db, userId: created.id, claim: { name: user.displayName, idType: 'resident', idNumber: user.idNumber }, verifier: realNameVerifier, actor: system });
+    }
   }
   const id = (name: DemoUsername) => users[name]!;
   const by = (name: DemoUsername) => ({ userId: id(name), role: DEMO_USERS.find((u) => u.username === name)!.role });

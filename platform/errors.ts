@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   INVALID_STATE: { http: 409, ws: 4409 },
   /** The sender, or the participant a command names, is not a participant of the hearing. */
   NOT_A_PARTICIPANT: { http: 403, ws: 4403 },
+  /** Confirming a transcript (or signing) needs a passed live face check of the last few minutes: run one first. */
+  FACE_CHECK_REQUIRED: { http: 403, ws: 4403 },
   ACTOR_UNAVAILABLE: { http: 503, ws: 4503 },
   PROTOCOL_ERROR: { http: 400, ws: 4002 },
   /** An uploaded evidence file whose bytes are not a readable file of its declared type (magic bytes, PDF structure). */
@@ -55,8 +57,31 @@ export const ERROR_CODES = {
   PHONE_CODE_INVALID: { http: 422, ws: 4422 },
   /** Registration: the real-name verification adapter did not confirm the name and document. */
   REAL_NAME_CHECK_FAILED: { http: 422, ws: 4422 },
+  /** Filing (立案): a party or lawyer without a passed real-name check (ECOURT_FILING_REQUIRES_REAL_NAME); the hearing's identity gate: a party without a passed face check or the judge's manual check. */
+  IDENTITY_NOT_VERIFIED: { http: 403, ws: 4403 },
   /** No SMS gateway is configured on this node, so no one-time code can be sent. */
   SMS_UNAVAILABLE: { http: 503, ws: 4503 },
+  /** A live face check for a user who has no face enrolment (人脸采集) to compare with. */
+  FACE_NOT_ENROLLED: { http: 409, ws: 4409 },
+  /** A live face check's challenge token that is malformed, forged, another user's or for another purpose. */
+  FACE_CHECK_TOKEN_INVALID: { http: 400, ws: 4400 },
+  /** A live face check's challenge token past its expiry (2 minutes): ask for a new challenge. */
+  FACE_CHECK_TOKEN_EXPIRED: { http: 400, ws: 4400 },
+  /** A live face check's challenge token already used: each challenge is answered once. */
+  FACE_CHECK_TOKEN_REPLAYED: { http: 400, ws: 4400 },
+  /** Documents (documents/): a PDF that is encrypted, or one that cannot be parsed, is refused for sealing. */
+  DOCUMENT_ENCRYPTED: { http: 422, ws: 4422 },
+  DOCUMENT_MALFORMED: { http: 422, ws: 4422 },
+  /** The PDF's existing signatures forbid further changes (a DocMDP certification with no changes allowed). */
+  DOCUMENT_SIGNATURE_CONFLICT: { http: 409, ws: 4409 },
+  /** Court CA (documents/ca): not set up yet on this node; a revoked or out-of-date certificate cannot sign. */
+  CA_NOT_INITIALISED: { http: 503, ws: 4503 },
+  CERTIFICATE_REVOKED: { http: 409, ws: 4409 },
+  CERTIFICATE_EXPIRED: { http: 409, ws: 4409 },
+  /** Keyword sealing (documents/seal): the text to seal over is not in the PDF's text layer, so no seal is placed. */
+  SEAL_KEYWORD_NOT_FOUND: { http: 422, ws: 4422 },
+  /** Document templates (documents/templates): data that does not fit the template; details.fields lists every bad field. */
+  DOCUMENT_DATA_INVALID: { http: 422, ws: 4422 },
   INTERNAL: { http: 500, ws: 4500 },
 } as const satisfies Record<string, { http: number; ws: number }>;
 

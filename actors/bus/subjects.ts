@@ -51,6 +51,12 @@ export const subjects = {
    * hearing's media, for the hub's /rt fan-out to the hearing's staff. Fire-and-forget, never stored.
    */
   hearingAsrStatus: () => 'notice.hearing-asr',
+  /**
+   * A face re-check during a hearing found someone else, nobody or several people on a participant's
+   * camera (hub/hearings/identity-rechecks.ts), for the /rt fan-out to the hearing's judge and clerk.
+   * Fire-and-forget; the hearing actor's state keeps the alert.
+   */
+  hearingIdentityAlert: () => 'notice.hearing-identity-alert',
 } as const;
 
 /** Name of the JetStream stream holding domain events, and of the KV buckets for leases. */

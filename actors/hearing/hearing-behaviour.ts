@@ -47,6 +47,8 @@ export function createHearingBehaviour(deps: HearingBehaviourDeps = {}): ActorBe
               lobbyLeadMinutes: command.lobbyLeadMinutes ?? deps.lobbyLeadMinutes ?? DEFAULT_LOBBY_LEAD_MINUTES,
               reconnectGraceSeconds: command.reconnectGraceSeconds ?? deps.reconnectGraceSeconds ?? DEFAULT_RECONNECT_GRACE_SECONDS,
               ...(language ? { language } : {}),
+              // Every hearing scheduled from now on gates its waiting room; no sender can opt out.
+              identityGate: true,
               at,
             }
           : { ...command, at };
@@ -61,7 +63,7 @@ export function createHearingBehaviour(deps: HearingBehaviourDeps = {}): ActorBe
   };
 }
 
-/** The client-safe view of a hearing: no account ids, no identity declarations. */
+/** The client-safe view of a hearing: no account ids, no identity declarations, no manual-check notes. */
 export function hearingSummaryOf(context: HearingContext): HearingSummary {
   return {
     caseId: context.caseId,
@@ -71,6 +73,7 @@ export function hearingSummaryOf(context: HearingContext): HearingSummary {
     startsAt: context.startsAt,
     lobbyOpensAt: context.lobbyOpensAt,
     recording: context.recording,
+    identityGate: context.identityGate === true,
     adjournments: context.adjournments.length,
     participants: Object.values(context.participants).map((participant) => ({
       participantId: participant.participantId,
@@ -81,6 +84,9 @@ export function hearingSummaryOf(context: HearingContext): HearingSummary {
       muted: participant.muted,
       handRaised: participant.handRaised,
       deviceCheck: participant.deviceCheck,
+      // How, not who or why: the judge's note may name documents, so it stays on the server.
+      identityCheck: participant.identityCheck ? { method: participant.identityCheck.method, at: participant.identityCheck.at } : null,
+      identityAlert: participant.identityAlert ?? null,
       graceEndsAt: participant.graceEndsAt,
       transcriptConfirmed: participant.transcriptConfirmedAt !== null,
       transcriptReview: confirmsTranscript(participant)

@@ -2,7 +2,15 @@
 // dismissed), as a pure table over the participant's record. Participants come and go while the
 // hearing runs, so they live as data in the hearing's context rather than as spawned actors,
 // which the journal could not replay.
-import type { DeviceCheckResult, HearingEvent, ParticipantInput, ParticipantRole, ParticipantStatus } from './hearing.protocol.ts';
+import type {
+  DeviceCheckResult,
+  HearingEvent,
+  IdentityCheckMethod,
+  IdentityRecheckOutcome,
+  ParticipantInput,
+  ParticipantRole,
+  ParticipantStatus,
+} from './hearing.protocol.ts';
 import { confirmsTranscript, hasReviewed, openObjection, type TranscriptObjection } from './transcript-review.ts';
 
 export { confirmsTranscript } from './transcript-review.ts';
@@ -10,8 +18,15 @@ export { confirmsTranscript } from './transcript-review.ts';
 export interface HearingParticipant extends ParticipantInput {
   status: ParticipantStatus;
   deviceCheck: DeviceCheckResult | null;
-  /** The recorded identity declaration (until the identity issue brings real checks). */
+  /** The recorded identity declaration (the court-discipline text the participant acknowledged). */
   identityDeclaration: { at: string; text: string } | null;
+  /**
+   * The verified identity a party needs for the waiting room: a passed live face check (its check id)
+   * or the judge's manual check (by, note). Optional only in snapshots from before the gate.
+   */
+  identityCheck?: IdentityCheck | null;
+  /** The last re-check during the hearing did not match; cleared by a later match. */
+  identityAlert?: IdentityAlert | null;
   muted: boolean;
   handRaised: boolean;
   /** While reconnecting: the instant after which the participant has left. */
@@ -24,12 +39,29 @@ export interface HearingParticipant extends ParticipantInput {
   transcriptObjections?: TranscriptObjection[];
 }
 
+export interface IdentityCheck {
+  method: IdentityCheckMethod;
+  at: string;
+  checkId?: string;
+  /** The judge's account id, for a manual check. */
+  by?: string;
+  note?: string;
+}
+
+export interface IdentityAlert {
+  at: string;
+  outcome: Exclude<IdentityRecheckOutcome, 'match'>;
+  checkId: string;
+}
+
 export function newParticipant(input: ParticipantInput): HearingParticipant {
   return {
     ...input,
     status: 'invited',
     deviceCheck: null,
     identityDeclaration: null,
+    identityCheck: null,
+    identityAlert: null,
     muted: false,
     handRaised: false,
     graceEndsAt: null,
@@ -42,6 +74,13 @@ export function newParticipant(input: ParticipantInput): HearingParticipant {
 
 /** Court staff run the hearing: they enter the room without being admitted. */
 export const isCourtStaff = (role: ParticipantRole): boolean => role === 'judge' || role === 'clerk';
+
+/**
+ * Whether the identity gate keeps this participant out of the waiting room: in a gated hearing
+ * every one but the judge and clerk (who run it and enter on their declaration) needs a verified check.
+ */
+export const awaitsIdentityCheck = (participant: HearingParticipant, gated: boolean): boolean =>
+  gated && !isCourtStaff(participant.role) && (participant.identityCheck ?? null) === null;
 
 /** In the hearing's media: the SFU forwards to and from these (or keeps their seat, while reconnecting). */
 export const PRESENT: readonly ParticipantStatus[] = ['admitted', 'inRoom', 'reconnecting'];
@@ -69,6 +108,11 @@ export const PARTICIPANT_STEPS: Record<ParticipantEventType, ParticipantStep> = 
   },
   DECLARE_IDENTITY: { from: ['deviceChecked'], to: 'identityChecked' },
   ENTER_WAITING: { from: ['identityChecked', 'left'], to: 'waiting' },
+  // A check may be made (or made again) at any step before the participant is sent out.
+  IDENTITY_VERIFIED: { from: (participant) => participant.status !== 'dismissed', to: null },
+  // Court staff are not gated: there is nothing for the judge to approve for them.
+  APPROVE_MANUAL_IDENTITY: { from: (participant) => participant.status !== 'dismissed' && !isCourtStaff(participant.role), to: null },
+  IDENTITY_RECHECKED: { from: (participant) => PRESENT.includes(participant.status), to: null },
   ADMIT: { from: ['waiting'], to: 'admitted' },
   JOIN_ROOM: {
     from: (participant, event) => {
@@ -115,6 +159,15 @@ export function stepParticipant(participant: HearingParticipant, event: Particip
       break;
     case 'DECLARE_IDENTITY':
       next.identityDeclaration = { at: event.at, text: event.declaration };
+      break;
+    case 'IDENTITY_VERIFIED':
+      next.identityCheck = { method: 'face', at: event.at, checkId: event.checkId };
+      break;
+    case 'APPROVE_MANUAL_IDENTITY':
+      next.identityCheck = { method: 'manual', at: event.at, by: event.by.userId, note: event.note };
+      break;
+    case 'IDENTITY_RECHECKED':
+      next.identityAlert = event.outcome === 'match' ? null : { at: event.at, outcome: event.outcome, checkId: event.checkId };
       break;
     case 'JOIN_ROOM':
       next.graceEndsAt = null;

@@ -9,6 +9,8 @@ import { assertEvent, assign, cancel, emit, enqueueActions, raise, setup } from 
 import {
   ATTENDING,
   PRESENT,
+  awaitsIdentityCheck,
+  isCourtStaff,
   newParticipant,
   participantMayTake,
   stepParticipant,
@@ -59,6 +61,8 @@ export interface HearingContext {
   lobbyOpensAt: string | null;
   lobbyLeadMs: number;
   reconnectGraceMs: number;
+  /** Parties need a verified identity to wait (fixed by SCHEDULE); absent or false in hearings from before the gate. */
+  identityGate?: boolean;
   participants: Record<string, HearingParticipant>;
   recording: boolean;
   startedAt: string | null;
@@ -102,6 +106,8 @@ function emptyRoom(participants: Record<string, HearingParticipant>, to: 'left' 
     const hadCome = wasAttending || participant.status === 'left' || participant.status === 'dismissed';
     const status = to === 'left' ? (wasAttending ? 'left' : participant.status) : hadCome ? 'identityChecked' : participant.status;
     next[id] = { ...participant, status, muted: false, handRaised: false, graceEndsAt: null };
+    // The next sitting is another day: parties verify their identity again (staff were never gated).
+    if (to === 'identityChecked' && !isCourtStaff(participant.role)) next[id] = { ...next[id]!, identityCheck: null, identityAlert: null };
   }
   return next;
 }
@@ -131,6 +137,13 @@ export const hearingMachine = setup({
       if (!('participantId' in event)) return true;
       const participant = context.participants[event.participantId];
       return participant !== undefined && participantMayTake(participant, event);
+    },
+    /** Into the waiting room: as mayTake, and past the identity gate (hearing-refusals.ts names the refusal). */
+    mayEnterWaiting: ({ context, event }) => {
+      assertEvent(event, 'ENTER_WAITING');
+      if (senderRefusal(context, event) !== null) return false;
+      const participant = context.participants[event.participantId];
+      return participant !== undefined && participantMayTake(participant, event) && !awaitsIdentityCheck(participant, context.identityGate === true);
     },
     /** The server opens the lobby at its time; the judge or a clerk may open it earlier. */
     mayOpenLobby: ({ context, event }) => {
@@ -162,6 +175,7 @@ export const hearingMachine = setup({
         courtId: event.courtId,
         courtroom: event.courtroom,
         language: event.language ?? null,
+        identityGate: event.identityGate ?? false,
         startsAt: event.startsAt,
         lobbyLeadMs,
         lobbyOpensAt: lobbyOpening(event.startsAt, lobbyLeadMs),
@@ -294,6 +308,7 @@ export const hearingMachine = setup({
     lobbyOpensAt: null,
     lobbyLeadMs: DEFAULT_LOBBY_LEAD_MINUTES * 60_000,
     reconnectGraceMs: DEFAULT_RECONNECT_GRACE_SECONDS * 1000,
+    identityGate: false,
     participants: {},
     recording: false,
     startedAt: null,
@@ -388,13 +403,16 @@ function preparation() {
     INVITE: { guard: 'mayTake', actions: ['recordInvitation', 'countEvent'] },
     DEVICE_CHECKED: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
     DECLARE_IDENTITY: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
+    IDENTITY_VERIFIED: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
+    APPROVE_MANUAL_IDENTITY: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
   } as const;
 }
 
 /** The waiting room and the room, from the lobby opening until the hearing ends. */
 function presence(sitting: boolean) {
   return {
-    ENTER_WAITING: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
+    ENTER_WAITING: { guard: 'mayEnterWaiting', actions: ['stepParticipant', 'countEvent'] },
+    IDENTITY_RECHECKED: { guard: 'mayTake', actions: ['stepParticipant', 'countEvent'] },
     ADMIT: { guard: 'mayTake', actions: ['stepParticipant', 'tellSfuToAdmit', 'countEvent'] },
     JOIN_ROOM: {
       guard: 'mayTake',

@@ -26,7 +26,7 @@ export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 export const PARTICIPANT_STATUSES = [
   'invited',
   'deviceChecked',
-  'identityChecked', // until the identity issue lands: a recorded declaration with its time
+  'identityChecked', // declared their identity (the court-discipline text); parties also need a verified identityCheck to wait
   'waiting', // 候庭
   'admitted',
   'inRoom',
@@ -37,7 +37,7 @@ export const PARTICIPANT_STATUSES = [
 export type ParticipantStatus = (typeof PARTICIPANT_STATUSES)[number];
 
 /** How a command is refused: the code says what kind of refusal, the reason says it plainly. */
-export const HEARING_REFUSAL_CODES = ['FORBIDDEN', 'INVALID_STATE', 'NOT_A_PARTICIPANT', 'VALIDATION_FAILED'] as const;
+export const HEARING_REFUSAL_CODES = ['FORBIDDEN', 'INVALID_STATE', 'NOT_A_PARTICIPANT', 'VALIDATION_FAILED', 'IDENTITY_NOT_VERIFIED'] as const;
 export type HearingRefusalCode = (typeof HEARING_REFUSAL_CODES)[number];
 export interface HearingRefusal {
   code: HearingRefusalCode;
@@ -83,6 +83,16 @@ export const deviceCheckResult = z.object({
 });
 export type DeviceCheckResult = z.infer<typeof deviceCheckResult>;
 
+/**
+ * How a party's identity was verified before the waiting room (身份核验): a passed live face check
+ * against their enrolment, or the judge's manual check (人工核验, e.g. the ID card held to the camera).
+ */
+export const IDENTITY_CHECK_METHODS = ['face', 'manual'] as const;
+export type IdentityCheckMethod = (typeof IDENTITY_CHECK_METHODS)[number];
+/** What a re-check of a present participant's video found (the server samples frames during the hearing). */
+export const IDENTITY_RECHECK_OUTCOMES = ['match', 'mismatch', 'noFace', 'severalFaces'] as const;
+export type IdentityRecheckOutcome = (typeof IDENTITY_RECHECK_OUTCOMES)[number];
+
 /** Who sent a command; the hub fills it from the session. Role 'system' only ever comes from server code. */
 const sender = z.object({ userId: z.string().min(1).max(64), role: z.string().min(1).max(32) });
 export type HearingSender = z.infer<typeof sender>;
@@ -112,6 +122,11 @@ export const hearingCommand = z.discriminatedUnion('type', [
     lobbyLeadMinutes: z.number().int().min(0).max(24 * 60).optional(),
     reconnectGraceSeconds: z.number().int().min(5).max(3600).optional(),
     language: hearingLanguage.optional(),
+    /**
+     * Parties enter the waiting room only with a verified identity. The hearing behaviour always
+     * stamps true; absent in hearings journalled before the gate existed, which replay without it.
+     */
+    identityGate: z.boolean().optional(),
   }),
   z.object({ type: z.literal('INVITE'), by: sender, participant: participantInput }),
   z.object({ type: z.literal('OPEN_LOBBY'), by: sender }),
@@ -132,6 +147,17 @@ export const hearingCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DEVICE_CHECKED'), ...onParticipant, result: deviceCheckResult }),
   z.object({ type: z.literal('DECLARE_IDENTITY'), ...onParticipant, declaration: z.string().trim().min(2).max(1000) }),
   z.object({ type: z.literal('ENTER_WAITING'), ...onParticipant }),
+  // Identity (身份核验): the hub after a passed live face check for this hearing; the judge after checking by other means.
+  z.object({ type: z.literal('IDENTITY_VERIFIED'), ...onParticipant, checkId: z.uuid(), method: z.literal('face') }),
+  z.object({ type: z.literal('APPROVE_MANUAL_IDENTITY'), ...onParticipant, note: z.string().trim().min(2).max(1000) }),
+  // The hub's re-check of a present participant's video: a non-match raises an alert for the judge and clerk.
+  z.object({
+    type: z.literal('IDENTITY_RECHECKED'),
+    ...onParticipant,
+    checkId: z.uuid(),
+    outcome: z.enum(IDENTITY_RECHECK_OUTCOMES),
+    distance: z.number().min(0).max(10).optional(),
+  }),
   z.object({ type: z.literal('JOIN_ROOM'), ...onParticipant }),
   z.object({ type: z.literal('LEAVE'), ...onParticipant }),
   z.object({ type: z.literal('RAISE_HAND'), ...onParticipant }),
@@ -206,6 +232,9 @@ export const HEARING_COMMAND_SENDERS: Record<HearingCommandType, HearingSenderRu
   DEVICE_CHECKED: 'selfOrCourtClerk',
   DECLARE_IDENTITY: 'self',
   ENTER_WAITING: 'self',
+  IDENTITY_VERIFIED: 'system',
+  APPROVE_MANUAL_IDENTITY: 'judge',
+  IDENTITY_RECHECKED: 'system',
   JOIN_ROOM: 'self',
   LEAVE: 'self',
   RAISE_HAND: 'self',
@@ -231,6 +260,10 @@ export const participantSummary = z.object({
   muted: z.boolean(),
   handRaised: z.boolean(),
   deviceCheck: deviceCheckResult.nullable(),
+  /** How and when the identity was verified (the judge's note stays on the server); optional in summaries from before the gate. */
+  identityCheck: z.object({ method: z.enum(IDENTITY_CHECK_METHODS), at: z.string() }).nullable().optional(),
+  /** The last re-check during the hearing did not match (cleared by a later match): shown to the judge and clerk. */
+  identityAlert: z.object({ at: z.string(), outcome: z.enum(IDENTITY_RECHECK_OUTCOMES), checkId: z.string() }).nullable().optional(),
   /** While reconnecting: when the seat is given up (the room shows a countdown; the server's clock acts on it). */
   graceEndsAt: z.string().nullable(),
   transcriptConfirmed: z.boolean(),
@@ -263,6 +296,8 @@ export const hearingSummary = z.object({
   /** The hearing's language; null: scheduled before hearings had one, held in the hub's default. */
   language: hearingLanguage.nullable().optional(),
   recording: z.boolean(),
+  /** Parties enter the waiting room only with a verified identity; false (or absent) for hearings from before the gate. */
+  identityGate: z.boolean().optional(),
   adjournments: z.number().int(),
   participants: z.array(participantSummary),
   /** From SUBMIT_TRANSCRIPT on: the frozen transcript under review (笔录确认) and how it ended. */

@@ -2,13 +2,14 @@
 // The hub only validates, checks access and asks the case actor; the actor alone changes a case.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { NotFoundError } from '../../platform/errors.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { LITIGANT_ROLES, type Role } from '../../platform/roles.ts';
 import { caseCommand, caseFiling, type CaseCommand, type CaseState } from '../../actors/case/case.protocol.ts';
 import { allowedCaseCommands } from '../../actors/case/allowed-case-commands.ts';
 import type { ActorRef } from '../../actors/runtime/types.ts';
 import { getCaseDetail, type CaseDetail } from '../../storage/cases/get-case-detail.ts';
 import { listVisibleCases } from '../../storage/cases/list-visible-cases.ts';
+import { hasPassedIdentityCheck } from '../../storage/identity/has-passed-identity-check.ts';
 import { allowedCommandsFor, anySignedIn, assertMaySendCaseCommand, signedInAs } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { actorRefusal } from '../http/error-response.ts';
@@ -54,6 +55,19 @@ export const listCasesRoute = defineRoute({
   },
 });
 
+/** People who file in their own name: institutions file through the court's own onboarding instead. */
+const FILERS_NEEDING_REAL_NAME: readonly Role[] = ['party', 'lawyer'];
+
+/** 立案须实名: a party or lawyer files only once a real-name check has passed (unless the court turned the rule off). */
+async function assertMayFile(services: HubServices, caller: Session): Promise<void> {
+  if (!services.config.ECOURT_FILING_REQUIRES_REAL_NAME || !FILERS_NEEDING_REAL_NAME.includes(caller.role)) return;
+  if (await hasPassedIdentityCheck({ db: services.database.db, userId: caller.userId, kind: 'real_name' })) return;
+  throw new AppError('IDENTITY_NOT_VERIFIED', 'Complete real-name verification before filing a case', {
+    zh: '请先完成实名认证再提交立案申请',
+    en: 'Complete real-name verification before filing a case',
+  });
+}
+
 export const fileCaseRoute = defineRoute({
   method: 'post',
   path: paths.cases,
@@ -64,9 +78,10 @@ export const fileCaseRoute = defineRoute({
   body: caseFiling,
   response: caseAnswer,
   successStatus: 201,
-  errors: ['ACTOR_UNAVAILABLE', 'CONFLICT', 'CASE_TRANSITION_NOT_ALLOWED'],
+  errors: ['ACTOR_UNAVAILABLE', 'CONFLICT', 'CASE_TRANSITION_NOT_ALLOWED', 'IDENTITY_NOT_VERIFIED'],
   async handle({ session, body, services }) {
     const caller = session as Session;
+    await assertMayFile(services, caller);
     const id = randomUUID();
     const reply = await services.actors.ask(caseRef(id), { type: 'FILE', by: { userId: caller.userId, role: caller.role }, filing: body });
     if (!reply.ok) throw actorRefusal(reply);

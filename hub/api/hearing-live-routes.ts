@@ -12,6 +12,7 @@ import { getLiveHearing, type LiveHearing } from '../../storage/hearings/get-liv
 import { anySignedIn } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { transcriptDocName } from '../collab/doc-names.ts';
+import { hearingSummaryFor } from '../hearings/hearing-view.ts';
 import { actorRefusal } from '../http/error-response.ts';
 import { paths } from '../http/paths.ts';
 import { defineRoute } from '../http/route.ts';
@@ -38,8 +39,8 @@ export async function liveHearingFor(services: HubServices, session: Session, he
   return live;
 }
 
-const answer = (live: LiveHearing) => ({
-  hearing: { ...live.summary, id: live.hearingId, state: live.state },
+const answer = (live: LiveHearing, session: Session) => ({
+  hearing: { ...hearingSummaryFor(live.summary, session.role), id: live.hearingId, state: live.state },
   me: live.me ? { participantId: live.me.participantId, role: live.me.role, displayName: live.me.displayName } : null,
   transcriptDoc: live.caseId ? transcriptDocName(live.caseId, live.hearingId) : null,
 });
@@ -55,7 +56,7 @@ export const getLiveHearingRoute = defineRoute({
   response: liveHearingSchema,
   errors: ['NOT_FOUND'],
   async handle({ session, params, services }) {
-    return answer(await liveHearingFor(services, session as Session, params.hearingId));
+    return answer(await liveHearingFor(services, session as Session, params.hearingId), session as Session);
   },
 });
 
@@ -72,7 +73,7 @@ export const sendHearingCommandRoute = defineRoute({
     command: z.object({ type: z.string().min(1).max(40) }).catchall(z.unknown()).describe('A hearing command without `by` (actors/hearing/hearing.protocol.ts)'),
   }),
   response: liveHearingSchema,
-  errors: ['NOT_FOUND', 'FORBIDDEN', 'NOT_A_PARTICIPANT', 'INVALID_STATE', 'VALIDATION_FAILED', 'ACTOR_UNAVAILABLE'],
+  errors: ['NOT_FOUND', 'FORBIDDEN', 'NOT_A_PARTICIPANT', 'INVALID_STATE', 'VALIDATION_FAILED', 'IDENTITY_NOT_VERIFIED', 'ACTOR_UNAVAILABLE'],
   async handle({ session, params, body, services }) {
     const caller = session as Session;
     // Visibility first: a stranger learns nothing, not even whether the command would be valid.
@@ -84,6 +85,6 @@ export const sendHearingCommandRoute = defineRoute({
     }
     const reply = await services.actors.ask({ kind: HEARING_KIND, id: params.hearingId }, { ...command, by: { userId: caller.userId, role: caller.role } });
     if (!reply.ok) throw actorRefusal(reply);
-    return answer(await liveHearingFor(services, caller, params.hearingId));
+    return answer(await liveHearingFor(services, caller, params.hearingId), caller);
   },
 });

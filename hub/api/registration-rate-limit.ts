@@ -11,15 +11,17 @@ export class PhoneCodeAddressLimit {
     private readonly windowMs = 3600_000,
     private readonly maxKeys = 50_000,
     private readonly now: () => number = Date.now,
+    /** The same window also limits ID-card reading (CPU-heavy), with its own budget and words. */
+    private readonly refusal = 'Too many codes requested from this address; try again later',
   ) {}
 
-  /** Counts one code for the address, or throws RateLimitedError when its budget is spent. */
+  /** Counts one request for the address (or other key), or throws RateLimitedError when its budget is spent. */
   take(address: string): void {
     const now = this.now();
     const list = (this.sent.get(address) ?? []).filter((at) => at > now - this.windowMs);
     if (list.length >= this.perAddress) {
       const wait = list[list.length - this.perAddress]! + this.windowMs - now;
-      throw new RateLimitedError(Math.max(1, Math.ceil(wait / 1000)), 'Too many codes requested from this address; try again later');
+      throw new RateLimitedError(Math.max(1, Math.ceil(wait / 1000)), this.refusal);
     }
     list.push(now);
     this.sent.delete(address);

@@ -1,9 +1,10 @@
 // 实名注册 over HTTP: a one-time code to a phone (POST /registrations/phone-code), the account
-// itself (POST /registrations), the embedded node's demo SMS inbox, and a user's own identity
-// checks (GET /me/identity-checks). Handlers validate and call storage/identity use-cases.
+// itself (POST /registrations, optionally linking a first external sign-in), the embedded node's
+// demo SMS inbox, a user's own identity checks (GET /me/identity-checks) and the ID-card reading
+// routes (id-card-routes.ts). Handlers validate and call storage/identity use-cases.
 import { z } from 'zod';
 import { isEmbedded } from '../../platform/config.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, NotFoundError } from '../../platform/errors.ts';
 import { checkIdNumber, ID_TYPES } from '../../platform/identity/check-id-number.ts';
 import { normalisePhone, PHONE_CODE_RESEND_MS } from '../../platform/identity/phone-code.ts';
 import { createLocalRealNameVerifier, type RealNameVerifier } from '../../platform/identity/real-name-verifier.ts';
@@ -12,21 +13,24 @@ import { issuePhoneCode } from '../../storage/identity/issue-phone-code.ts';
 import { listIdentityChecks } from '../../storage/identity/list-identity-checks.ts';
 import { registerAccount } from '../../storage/identity/register-account.ts';
 import { anySignedIn, publicAccess } from '../auth/access.ts';
+import { openPendingExternalIdentity } from '../auth/oauth/external-identity-token.ts';
+import { oauthProvidersOf } from '../auth/oauth/provider-registry.ts';
 import { RateLimitedError } from '../auth/login-rate-limit.ts';
 import { hashPassword } from '../auth/password.ts';
 import { signSessionToken, type Session } from '../auth/session-token.ts';
 import { paths } from '../http/paths.ts';
 import { defineRoute, type AnyRoute } from '../http/route.ts';
 import type { HubServices } from '../services.ts';
+import { idCardRoutes } from './id-card-routes.ts';
 import { PhoneCodeAddressLimit } from './registration-rate-limit.ts';
 import { publicUserSchema } from './schemas.ts';
 
 const instant = z.iso.datetime({ offset: true });
 const bilingual = (zh: string, en: string) => ({ zh, en });
 
-const identityCheckSchema = z.object({
+export const identityCheckSchema = z.object({
   id: z.uuid(),
-  kind: z.string().describe("What was checked: 'real_name' (later 'id_card_ocr', 'face', 'liveness')"),
+  kind: z.string().describe("What was checked: 'real_name', 'id_card_ocr' (the account's own card read by OCR), and the face kinds of hub/identity"),
   adapter: z.string().describe("Who checked it, e.g. 'local' (the number's own rules only, no registry)"),
   outcome: z.enum(['passed', 'failed']),
   details: z.record(z.string(), z.unknown()).describe('Rule names, scores, hashes: never personal data'),
@@ -112,11 +116,26 @@ export function registrationRoutes(options: { verifier?: RealNameVerifier } = {}
       password: z.string().min(8).max(1024),
       role: z.enum(['party', 'lawyer']),
       lawyerLicence: z.string().regex(/^\d{17}$/, '17 digits').optional(),
+      pendingExternalIdentity: z
+        .string()
+        .min(1)
+        .max(4096)
+        .optional()
+        .describe('The sealed pending identity of a first external sign-in (#/oauth?pending=…): linked to the new account, or nothing is created'),
     }),
-    response: z.object({ token: z.string(), expiresAt: instant, user: publicUserSchema, identityCheck: identityCheckSchema }),
+    response: z.object({
+      token: z.string(),
+      expiresAt: instant,
+      user: publicUserSchema,
+      identityCheck: identityCheckSchema,
+      linkedExternalIdentity: z.object({ provider: z.string(), linkedAt: instant }).nullable(),
+    }),
     successStatus: 201,
-    errors: ['ID_NUMBER_INVALID', 'PHONE_CODE_INVALID', 'IDENTITY_TAKEN', 'CONFLICT', 'REAL_NAME_CHECK_FAILED'],
+    errors: ['ID_NUMBER_INVALID', 'PHONE_CODE_INVALID', 'IDENTITY_TAKEN', 'CONFLICT', 'REAL_NAME_CHECK_FAILED', 'OAUTH_STATE_EXPIRED', 'OAUTH_STATE_MISMATCH', 'NOT_FOUND'],
     async handle({ body, services, logger }) {
+      // Checked first: an expired or forged sign-in refuses the registration before any code is spent.
+      const externalIdentity = body.pendingExternalIdentity === undefined ? null : openPendingExternalIdentity(services.sessionSecret, body.pendingExternalIdentity);
+      if (externalIdentity && !oauthProvidersOf(services.config).get(externalIdentity.provider)) throw new NotFoundError('Sign-in provider');
       const id = checkIdNumber(body.idType, body.idNumber);
       if (!id.valid) {
         throw new AppError('ID_NUMBER_INVALID', id.reasons.map((reason) => reason.en).join('; '), { reasons: id.reasons });
@@ -128,7 +147,7 @@ export function registrationRoutes(options: { verifier?: RealNameVerifier } = {}
         throw new AppError('VALIDATION_FAILED', 'Only lawyers give a practising certificate number', { field: 'lawyerLicence', ...bilingual('仅律师填写执业证号', 'Only lawyers give a practising certificate number') });
       }
       const phone = phoneOf(body.phone);
-      const { user, check } = await registerAccount({
+      const { user, check, linked } = await registerAccount({
         db: services.database.db,
         cipher: services.cipher,
         registration: {
@@ -143,14 +162,16 @@ export function registrationRoutes(options: { verifier?: RealNameVerifier } = {}
         },
         passwordHash: await hashPassword(body.password),
         verifier,
+        externalIdentity: externalIdentity && { provider: externalIdentity.provider, subject: externalIdentity.subject },
       });
-      logger.info('account registered', { userId: user.id, role: user.role, idType: body.idType, realName: check.adapter });
+      logger.info('account registered', { userId: user.id, role: user.role, idType: body.idType, realName: check.adapter, ...(linked ? { externalProvider: linked.provider } : {}) });
       const { token, session } = signSessionToken(services.sessionSecret, { userId: user.id, role: body.role, courtId: null });
       return {
         token,
         expiresAt: new Date(session.expiresAt * 1000).toISOString(),
         user: { ...user, role: body.role },
         identityCheck: { ...check, at: check.at.toISOString() },
+        linkedExternalIdentity: linked && { provider: linked.provider, linkedAt: linked.linkedAt.toISOString() },
       };
     },
   });
@@ -169,5 +190,5 @@ export function registrationRoutes(options: { verifier?: RealNameVerifier } = {}
     },
   });
 
-  return [requestPhoneCode, demoInbox, register, myChecks];
+  return [requestPhoneCode, demoInbox, register, myChecks, ...idCardRoutes()];
 }

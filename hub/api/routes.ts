@@ -14,9 +14,12 @@ import { exportTranscriptRoute } from './transcript-export-route.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { transcriptReviewRoutes } from './transcript-review-routes.ts';
 import { caseDocumentRoutes } from './case-document-routes.ts';
+import { documentVerificationRoutes } from './document-verification-routes.ts';
 import { deviceCheckRoutes } from './device-check-routes.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { registrationRoutes } from './registration-routes.ts';
+import { faceCheckRoutes } from './face-check-routes.ts';
+import { hearingIdentityRoutes } from './hearing-identity-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -40,11 +43,15 @@ export function hubRoutes(): AnyRoute[] {
     ...evidenceRoutes,
     ...transcriptReviewRoutes,
     ...caseDocumentRoutes,
+    // Each hub its own per-address verification budget.
+    ...documentVerificationRoutes(),
     ...deviceCheckRoutes,
     // Each hub gets its own probe budget per account.
     ...probeRoutes(),
     // Each hub its own SMS channel and per-address code budget.
     ...registrationRoutes(),
+    ...faceCheckRoutes,
+    ...hearingIdentityRoutes,
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

@@ -1,6 +1,7 @@
 // 笔录确认 over HTTP: a reviewer (party, lawyer, witness who attended) submits their review — the
 // marks they set in their own area of the frozen transcript, read on the server, never from the
 // request — and the judge resolves an objection, correcting the frozen segment when it was wrong.
+// A reviewer with a face enrolment first passes a live face check for this transcript (刷脸确认).
 import { z } from 'zod';
 import { HEARING_KIND } from '../../actors/hearing/hearing-behaviour.ts';
 import { OBJECTION_DECISIONS, type HearingSummary } from '../../actors/hearing/hearing.protocol.ts';
@@ -14,10 +15,30 @@ import { paths } from '../http/paths.ts';
 import { defineRoute } from '../http/route.ts';
 import type { HubServices } from '../services.ts';
 import { liveHearingFor } from './hearing-live-routes.ts';
+import { hasFaceEnrolment } from '../identity/face-enrolments.ts';
+import { recentPassedFaceCheck } from '../identity/live-face-check.ts';
 import type { LiveHearing } from '../../storage/hearings/get-live-hearing.ts';
 
 const hearingParams = z.object({ hearingId: z.uuid() });
 const objectionSchema = z.object({ segmentId: z.string(), note: z.string() });
+
+/** How recent the reviewer's passed face check for this transcript must be. */
+export const TRANSCRIPT_FACE_CHECK_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The person confirming is the enrolled person: a passed live face check for this transcript within
+ * the window. Reviewers without an enrolment are not blocked (the court checks them by other means).
+ */
+async function assertReviewerFaceChecked(services: HubServices, userId: string, hearingId: string): Promise<void> {
+  if (!(await hasFaceEnrolment(services, userId))) return;
+  const purpose = { kind: 'transcript' as const, hearingId };
+  if (await recentPassedFaceCheck(services, userId, purpose, TRANSCRIPT_FACE_CHECK_WINDOW_MS)) return;
+  throw new AppError('FACE_CHECK_REQUIRED', 'pass a live face check for this transcript before confirming or objecting / 请先完成本笔录的人脸核验再确认', {
+    purpose,
+    withinMinutes: TRANSCRIPT_FACE_CHECK_WINDOW_MS / 60_000,
+    messageZh: '请先完成本笔录的人脸核验再确认',
+  });
+}
 
 const notUnderReview = () => new AppError('INVALID_STATE', 'the transcript is not under confirmation');
 
@@ -38,11 +59,13 @@ export const submitTranscriptReviewRoute = defineRoute({
   access: anySignedIn,
   params: hearingParams,
   response: z.object({ confirmed: z.boolean(), objections: z.array(objectionSchema) }),
-  errors: ['NOT_FOUND', 'NOT_A_PARTICIPANT', 'FORBIDDEN', 'INVALID_STATE', 'VALIDATION_FAILED', 'ACTOR_UNAVAILABLE'],
+  errors: ['NOT_FOUND', 'NOT_A_PARTICIPANT', 'FORBIDDEN', 'INVALID_STATE', 'VALIDATION_FAILED', 'FACE_CHECK_REQUIRED', 'ACTOR_UNAVAILABLE'],
   async handle({ session, params, services }) {
     const caller = session as Session;
     const live = await hearingUnderReview(services, caller, params.hearingId);
     if (!live.me) throw new AppError('NOT_A_PARTICIPANT', 'you are not a participant of this hearing');
+    // Court staff do not review (the actor refuses them); the check is for reviewers.
+    if (live.me.role !== 'judge' && live.me.role !== 'clerk') await assertReviewerFaceChecked(services, caller.userId, live.hearingId);
     const { frozenAt, marks } = await reviewMarksOf({ registry: services.transcripts.rooms, docName: transcriptDocName(live.caseId, live.hearingId), userId: caller.userId });
     if (frozenAt === null) throw notUnderReview();
     const objections = Object.entries(marks)

@@ -29,12 +29,16 @@ export const paths = {
   /** Documents filed with a case (the confirmed hearing transcript). */
   caseDocuments: `${API_PREFIX}/cases/:caseId/documents`,
   caseDocumentContent: `${API_PREFIX}/cases/:caseId/documents/:documentId/content`,
+  /** 文书验证: anyone checks a court document's signatures and whether the court issued it (public). */
+  documentVerify: `${API_PREFIX}/documents/verify`,
   /** The transcript as WebVTT, SRT or plain text (?format=, optionally lined up with ?recording=). */
   hearingTranscriptExport: `${API_PREFIX}/hearings/:hearingId/transcript/export`,
   hearingDeviceChecks: `${API_PREFIX}/hearings/:hearingId/device-checks`,
   /** The live hearing (state, participants) and the commands sent to its actor. */
   hearingLive: `${API_PREFIX}/hearings/:hearingId/live`,
   hearingCommands: `${API_PREFIX}/hearings/:hearingId/commands`,
+  /** The hearing's identity gate: a participant's live face check, which admits them to the waiting room. */
+  hearingIdentityCheck: `${API_PREFIX}/hearings/:hearingId/identity-check`,
   hearingRecordings: `${API_PREFIX}/hearings/:hearingId/recordings`,
   hearingRecordingContent: `${API_PREFIX}/hearings/:hearingId/recordings/:recordingId/content`,
   /** Network probes of the device check: round trip, download and upload against the hub. */
@@ -48,8 +52,16 @@ export const paths = {
   registrationPhoneCode: `${API_PREFIX}/registrations/phone-code`,
   registrations: `${API_PREFIX}/registrations`,
   registrationDemoInbox: `${API_PREFIX}/registrations/demo-inbox`,
+  /** 证件识别 during registration (no session yet): one side of the ID card read, nothing kept. */
+  registrationIdCard: `${API_PREFIX}/registrations/id-card`,
+  /** The new account's ID-card front, read again and recorded as an 'id_card_ocr' identity check. */
+  myIdCard: `${API_PREFIX}/me/id-card`,
   /** The signed-in user's own identity checks (real name, later ID-card OCR and face). */
   myIdentityChecks: `${API_PREFIX}/me/identity-checks`,
+  /** 人脸采集 and 活体检测: the user's enrolled face, a liveness challenge, the live check answering it. */
+  myFaceEnrolment: `${API_PREFIX}/me/face-enrolment`,
+  myFaceCheckChallenge: `${API_PREFIX}/me/face-checks/challenge`,
+  myFaceChecks: `${API_PREFIX}/me/face-checks`,
   /** The realtime WebSocket (case events). */
   realtime: '/rt',
 } as const;

@@ -7,11 +7,13 @@ import { subjects } from '../../actors/bus/subjects.ts';
 import type { DomainEvent } from '../../actors/runtime/types.ts';
 import type { ErrorCode } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { isCourtStaff } from '../../platform/roles.ts';
 import { courtEventReaches, mayFollowCourt } from '../auth/access.ts';
 import { verifySessionToken, type Session } from '../auth/session-token.ts';
-import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, hearingAsrStatusSchema, type ServerMessage } from './protocol.ts';
+import { hearingSummaryFor } from '../hearings/hearing-view.ts';
+import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, hearingAsrStatusSchema, hearingIdentityAlertSchema, type ServerMessage } from './protocol.ts';
 
-/** Who sees how live recognition keeps up: the court's staff of the hearing. */
+/** Who sees how live recognition keeps up, and identity re-check alerts: the court's staff of the hearing. */
 const ASR_STATUS_ROLES: ReadonlySet<string> = new Set(['judge', 'clerk']);
 
 /** An authenticated connection as an extension sees it. */
@@ -100,6 +102,7 @@ export class RealtimeChannel {
       this.options.bus.subscribe(subjects.caseNotice(), (payload) => this.fanOutNotice(payload)),
       this.options.bus.subscribe(subjects.actorEventBatch('hearing'), (payload) => this.fanOutHearingBatch(payload)),
       this.options.bus.subscribe(subjects.hearingAsrStatus(), (payload) => this.fanOutAsrStatus(payload)),
+      this.options.bus.subscribe(subjects.hearingIdentityAlert(), (payload) => this.fanOutIdentityAlert(payload)),
     ];
   }
 
@@ -331,8 +334,10 @@ export class RealtimeChannel {
       const caseId = parsed.data.summary.caseId;
       const targets = typeof caseId === 'string' ? this.byCase.get(caseId) : undefined;
       if (!targets || targets.size === 0) continue;
-      const text = JSON.stringify({ v: 1, type: 'hearing.event', event: parsed.data as DomainEvent } satisfies ServerMessage);
-      for (const connection of [...targets]) this.sendText(connection, text);
+      const event = parsed.data as DomainEvent;
+      const forStaff = JSON.stringify({ v: 1, type: 'hearing.event', event } satisfies ServerMessage);
+      const forOthers = JSON.stringify({ v: 1, type: 'hearing.event', event: { ...event, summary: hearingSummaryFor(event.summary, 'party') } } satisfies ServerMessage);
+      for (const connection of [...targets]) this.sendText(connection, connection.session && isCourtStaff(connection.session.role) ? forStaff : forOthers);
     }
   }
 
@@ -356,6 +361,16 @@ export class RealtimeChannel {
     const targets = [...(this.byCase.get(parsed.data.caseId) ?? [])].filter((connection) => connection.session && ASR_STATUS_ROLES.has(connection.session.role));
     if (targets.length === 0) return;
     const text = JSON.stringify({ v: 1, type: 'hearing.asr', status: parsed.data } satisfies ServerMessage);
+    for (const connection of targets) this.sendText(connection, text);
+  }
+
+  /** A face re-check that found someone else (or nobody) goes to the judges and clerks following the case. */
+  private fanOutIdentityAlert(payload: unknown): void {
+    const parsed = hearingIdentityAlertSchema.safeParse(payload);
+    if (!parsed.success) return;
+    const targets = [...(this.byCase.get(parsed.data.caseId) ?? [])].filter((connection) => connection.session && ASR_STATUS_ROLES.has(connection.session.role));
+    if (targets.length === 0) return;
+    const text = JSON.stringify({ v: 1, type: 'hearing.identityAlert', alert: parsed.data } satisfies ServerMessage);
     for (const connection of targets) this.sendText(connection, text);
   }
 

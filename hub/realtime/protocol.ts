@@ -33,6 +33,7 @@ export type ServerMessage =
   | { v: 1; type: 'case.notice'; notice: CaseNotice }
   | { v: 1; type: 'hearing.event'; event: DomainEvent }
   | { v: 1; type: 'hearing.asr'; status: HearingAsrStatus }
+  | { v: 1; type: 'hearing.identityAlert'; alert: HearingIdentityAlert }
   | { v: 1; type: 'error'; code: ErrorCode; message: string }
   | { v: 1; type: 'pong' };
 
@@ -83,6 +84,17 @@ export const hearingAsrStatusSchema = z.object({
   at: z.string(),
 });
 export type HearingAsrStatus = z.infer<typeof hearingAsrStatusSchema>;
+
+/** A face re-check during the hearing did not find the participant's enrolled face (judge and clerk only). */
+export const hearingIdentityAlertSchema = z.object({
+  hearingId: z.string(),
+  caseId: z.uuid(),
+  participantId: z.string(),
+  outcome: z.enum(['mismatch', 'noFace', 'severalFaces']),
+  checkId: z.uuid(),
+  at: z.string(),
+});
+export type HearingIdentityAlert = z.infer<typeof hearingIdentityAlertSchema>;
 
 /** A notice about a case that is not an actor event (what changed, for the clients to refetch). */
 export const caseNoticeSchema = z.object({

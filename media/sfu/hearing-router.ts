@@ -4,6 +4,9 @@
 import type { PeerConfig, RtpPacket } from 'werift';
 import { AudioTap } from '../audio/audio-tap.ts';
 import { HearingRecorder, type RecordedFile } from '../recording/hearing-recorder.ts';
+import { VideoFrameError } from '../video/video-frame-error.ts';
+import { VideoKeyFrameGrab } from '../video/video-key-frame-grab.ts';
+import type { Vp8KeyFrame } from '../video/vp8-key-frame-assembler.ts';
 import {
   mediaError,
   MEDIA_PROTOCOL_VERSION,
@@ -46,6 +49,7 @@ export class HearingRouter {
   private readonly admitted = new Set<string>();
   private readonly muted = new Set<string>();
   private readonly taps = new Map<string, Set<AudioTap>>();
+  private readonly videoGrabs = new Map<string, Set<VideoKeyFrameGrab>>();
   private readonly keyFrameRetries = new Set<ReturnType<typeof setTimeout>>();
   private recorder: HearingRecorder | undefined;
   private recorderStarting: Promise<void> | undefined;
@@ -197,6 +201,33 @@ export class HearingRouter {
     return tap;
   }
 
+  /**
+   * The participant's next VP8 key frame (asked for at once), for the identity re-checks. Only an
+   * admitted participant's forwarded video is read; a coded VideoFrameError when there is none in time.
+   */
+  videoFrameGrab(participantId: string, options: { timeoutMs?: number } = {}): Promise<Vp8KeyFrame> {
+    if (this.isClosed) return Promise.reject(new VideoFrameError('VIDEO_ROUTER_CLOSED', 'the hearing media is closed'));
+    if (!this.admitted.has(participantId)) return Promise.reject(new VideoFrameError('VIDEO_NOT_ADMITTED', 'the participant is not admitted'));
+    const video = this.transports.get(participantId)?.published.get('video');
+    if (!video) return Promise.reject(new VideoFrameError('VIDEO_NOT_PUBLISHED', 'the participant sends no video'));
+    const mimeType = video.codec?.mimeType.toLowerCase();
+    if (mimeType && mimeType !== 'video/vp8') return Promise.reject(new VideoFrameError('VIDEO_CODEC_UNSUPPORTED', `video in ${mimeType} is not read`));
+    let grabs = this.videoGrabs.get(participantId);
+    if (!grabs) this.videoGrabs.set(participantId, (grabs = new Set()));
+    const grab = new VideoKeyFrameGrab({
+      participantId,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      // Whoever publishes at the time: a reconnect replaces the track.
+      requestKeyFrame: () => this.transports.get(participantId)?.published.get('video')?.requestKeyFrame(),
+      onSettled: (settled) => {
+        const set = this.videoGrabs.get(participantId);
+        if (set?.delete(settled) && set.size === 0) this.videoGrabs.delete(participantId);
+      },
+    });
+    grabs.add(grab);
+    return grab.frame;
+  }
+
   /** Starts writing every forwarded track to its own WebM file. */
   async startRecording(options: { directory?: string } = {}): Promise<void> {
     if (this.isClosed) throw new Error(`hearing ${this.hearingId} media is closed`);
@@ -238,6 +269,8 @@ export class HearingRouter {
       this.keyFrameRetries.clear();
       for (const set of this.taps.values()) for (const tap of [...set]) tap.close();
       this.taps.clear();
+      for (const set of this.videoGrabs.values()) for (const grab of [...set]) grab.fail(new VideoFrameError('VIDEO_ROUTER_CLOSED', 'the hearing media closed'));
+      this.videoGrabs.clear();
       await Promise.all([...this.transports.values()].map((transport) => this.detach(transport, 'hearing-closed')));
       await this.recorderStarting?.catch(() => {});
       await this.recorder?.stop().catch(() => []);
@@ -269,6 +302,9 @@ export class HearingRouter {
     if (track.kind === 'audio') {
       const taps = this.taps.get(sourceId);
       if (taps) for (const tap of taps) tap.push(packet);
+    } else {
+      const grabs = this.videoGrabs.get(sourceId);
+      if (grabs) for (const grab of grabs) grab.push(packet);
     }
     this.recorder?.write(sourceId, track.kind, track.codec, packet);
   }

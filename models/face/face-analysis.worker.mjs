@@ -2,6 +2,10 @@
 // then decodes each image it is sent and returns every face it finds (box, 68 landmarks, descriptor).
 // Deciding what the faces mean (none, several, too small, same person) is the main thread's job.
 // Plain JavaScript so that it starts without a TypeScript loader in any host (CLI, hub, vitest).
+// Images are decoded by sharp (libvips + libjpeg-turbo, prebuilt inside its npm package): 3 ms for a
+// 640 × 480 JPEG against 30–50 ms with the pure-JS jpeg-js it replaced (docs/BENCHMARKS-IDENTITY.md).
+// The main thread must have loaded sharp before this worker starts (face-service.ts does): on glibc a
+// native library first opened by a worker is unloaded when that worker ends, under the other workers' feet.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,13 +14,18 @@ const require = createRequire(import.meta.url);
 const tf = require('@tensorflow/tfjs');
 const wasm = require('@tensorflow/tfjs-backend-wasm');
 const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
-const jpeg = require('jpeg-js');
-const { PNG } = require('pngjs');
+const sharp = require('sharp');
 
 /** 'tiny' (TinyFaceDetector, the service's) or 'ssd' (SSD MobileNet v1, the benchmark's peer). */
 const detector = workerData?.detector ?? 'tiny';
+/** TinyFaceDetector's input side (a multiple of 32); the service's default is in face-service.ts. */
+const inputSize = workerData?.inputSize ?? 320;
 /** The refused-too-large limit is checked before an image reaches here; this is the decoder's own guard. */
-const MAX_MEGAPIXELS = 40;
+const MAX_PIXELS = 40_000_000;
+// One libvips thread per decode and no cache of decoded images: each worker is sized as one core's work,
+// and a cached frame would be personal data kept in memory for no use (frames are never decoded twice).
+sharp.concurrency(1);
+sharp.cache(false);
 
 const ready = (async () => {
   // The wasm files ship inside the package: nothing is fetched.
@@ -28,40 +37,49 @@ const ready = (async () => {
   else await faceapi.nets.tinyFaceDetector.loadFromDisk(modelDir);
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
-  return detector === 'ssd'
-    ? new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })
-    : new faceapi.TinyFaceDetectorOptions({ inputSize: 320, scoreThreshold: 0.5 });
+  const options =
+    detector === 'ssd'
+      ? new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 })
+      : new faceapi.TinyFaceDetectorOptions({ inputSize, scoreThreshold: 0.5 });
+  await warmUp();
+  return options;
 })();
 
-function decode(bytes, format) {
-  if (format === 'png') {
-    const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: png.width, height: png.height, rgba: png.data };
+/**
+ * The landmark and recognition nets once on a blank face-sized input: the wasm backend sets up each
+ * kernel's memory on its first call, which would otherwise land on the first live frame (≈ +100 ms).
+ */
+async function warmUp() {
+  const blank = tf.zeros([150, 150, 3], 'int32');
+  try {
+    await faceapi.nets.faceLandmark68Net.detectLandmarks(blank);
+    await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(blank);
+  } finally {
+    blank.dispose();
   }
-  const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_MEGAPIXELS });
-  return { width: image.width, height: image.height, rgba: image.data };
 }
 
-function rgbTensor({ width, height, rgba }) {
-  const rgb = new Int32Array(width * height * 3);
-  for (let source = 0, target = 0; source < rgba.length; source += 4, target += 3) {
-    rgb[target] = rgba[source];
-    rgb[target + 1] = rgba[source + 1];
-    rgb[target + 2] = rgba[source + 2];
-  }
-  return tf.tensor3d(rgb, [height, width, 3], 'int32');
+/** RGB pixels (alpha dropped, a grey PNG spread to three channels) as face-api's input tensor. */
+async function decode(bytes) {
+  const { data, info } = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`${info.channels} channels after conversion to RGB`);
+  return { width: info.width, height: info.height, data };
 }
 
-async function analyse(bytes, format) {
+async function analyse(bytes) {
   const options = await ready;
   let image;
   const started = performance.now();
   try {
-    image = decode(bytes, format);
+    image = await decode(bytes);
   } catch (error) {
     return { error: { code: 'IMAGE_INVALID', message: `the image cannot be decoded: ${error.message}` } };
   }
-  const tensor = rgbTensor(image);
+  const tensor = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
   const decodeMs = performance.now() - started;
   try {
     const found = await faceapi.detectAllFaces(tensor, options).withFaceLandmarks().withFaceDescriptors();
@@ -81,13 +99,13 @@ function roundBox(box) {
   return { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
 }
 
-parentPort.on('message', async ({ id, bytes, format }) => {
+parentPort.on('message', async ({ id, bytes }) => {
   if (id === 'warm-up') {
     await ready.then(() => parentPort.postMessage({ id, result: null }), (error) => parentPort.postMessage({ id, error: { code: 'FACE_ENGINE', message: error.message } }));
     return;
   }
   try {
-    parentPort.postMessage({ id, ...(await analyse(bytes, format)) });
+    parentPort.postMessage({ id, ...(await analyse(bytes)) });
   } catch (error) {
     parentPort.postMessage({ id, error: { code: 'FACE_ENGINE', message: error instanceof Error ? error.message : String(error) } });
   }

@@ -4,11 +4,16 @@
 // It stores nothing: descriptors are personal data and whoever keeps one seals it (platform/personal-data.ts).
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+// Loaded here, in the thread that starts the workers, so that libvips stays loaded while any worker runs
+// (the worker decodes with it; on glibc a library first opened by a worker is unloaded when it ends).
+import 'sharp';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
 import { matchDescriptors, MATCH_THRESHOLD, MIN_FACE_PX, singleFace, type DetectedFace, type FaceAnalysis, type FaceMatch } from './face-match.ts';
 import { IMAGE_LIMITS, readImageHeader, type ImageFormat } from './image-header.ts';
 
 const WORKER_URL = new URL('./face-analysis.worker.mjs', import.meta.url);
+/** TinyFaceDetector's input side as shipped: measured in docs/BENCHMARKS-IDENTITY.md against 256. */
+export const DETECTOR_INPUT_SIZE = 320;
 
 /** TinyFaceDetector is the service's; SSD MobileNet v1 is three times slower and only the benchmark's peer. */
 export type FaceDetectorName = 'tiny' | 'ssd';
@@ -21,6 +26,11 @@ export interface FaceServiceOptions {
   /** A job (decode + detection) still running after this is refused with FACE_BUSY and its worker replaced. */
   timeoutMs?: number;
   detector?: FaceDetectorName;
+  /**
+   * TinyFaceDetector's input side (default 320; a multiple of 32). 256 saves ≈ 30 ms a frame but misses a
+   * second, smaller face in view (a person further back), which must refuse the frame: the benchmark's peer.
+   */
+  detectorInputSize?: number;
   minFacePx?: number;
   threshold?: number;
   imageLimits?: typeof IMAGE_LIMITS;
@@ -75,6 +85,7 @@ export class FaceService {
   private readonly maxQueued: number;
   private readonly timeoutMs: number;
   private readonly detector: FaceDetectorName;
+  private readonly detectorInputSize: number;
   private readonly imageLimits: typeof IMAGE_LIMITS;
   private nextId = 1;
   private closed = false;
@@ -85,6 +96,10 @@ export class FaceService {
     this.maxQueued = options.maxQueued ?? 8;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.detector = options.detector ?? 'tiny';
+    this.detectorInputSize = options.detectorInputSize ?? DETECTOR_INPUT_SIZE;
+    if (!Number.isInteger(this.detectorInputSize) || this.detectorInputSize % 32 !== 0 || this.detectorInputSize < 128 || this.detectorInputSize > 608) {
+      throw new RangeError('detectorInputSize must be a multiple of 32 between 128 and 608');
+    }
     this.threshold = options.threshold ?? MATCH_THRESHOLD;
     this.minFacePx = options.minFacePx ?? MIN_FACE_PX;
     this.imageLimits = options.imageLimits ?? IMAGE_LIMITS;
@@ -202,7 +217,7 @@ export class FaceService {
   }
 
   private startSlot(): Slot {
-    const worker = new Worker(WORKER_URL, { workerData: { detector: this.detector } });
+    const worker = new Worker(WORKER_URL, { workerData: { detector: this.detector, inputSize: this.detectorInputSize } });
     // An idle service must not keep a stopping process alive (a running job's timer does).
     worker.unref();
     let warmed: () => void = () => {};

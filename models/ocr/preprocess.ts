@@ -5,7 +5,7 @@ import { IdCardImageError } from './idcard-image-error.ts';
 import type { GreyImage } from './grey-image.ts';
 
 /** Card text is ~30 px high at this size: what tesseract reads best, and fast. Larger photos are shrunk. */
-const WORKING_LONG_SIDE = 1400;
+export const WORKING_LONG_SIDE = 1400;
 /** Fewer grey levels than this between the darkest and lightest 1 % means there is nothing on the image. */
 const BLANK_RANGE = 24;
 const MAX_SKEW_DEGREES = 15;

@@ -1,10 +1,10 @@
 // One photo of an ID card side in, its fields out: decode and check the image, straighten and crop it
 // (preprocess.ts), recognise it (tesseract, off the event loop), read and cross-check the fields.
 import { chinaToday } from '../../platform/identity/check-id-number.ts';
-import { DEFAULT_IMAGE_LIMITS, greyImageToPng, readGreyImage, type ImageLimits } from './grey-image.ts';
+import { decodeGreyImage, DEFAULT_IMAGE_LIMITS, greyImageToPng, type ImageLimits } from './grey-image.ts';
 import { IdCardImageError } from './idcard-image-error.ts';
 import { extractBack, extractFront, type IdCardField, type IdCardSide, type TypedIdentity } from './idcard-fields.ts';
-import { preprocessIdCard } from './preprocess.ts';
+import { preprocessIdCard, WORKING_LONG_SIDE } from './preprocess.ts';
 import type { OcrEngine } from './ocr-engine.ts';
 
 export interface IdCardReading {
@@ -27,7 +27,7 @@ export interface ReadIdCardOptions {
 
 export async function readIdCard(engine: OcrEngine, bytes: Uint8Array, options: ReadIdCardOptions): Promise<IdCardReading> {
   const started = performance.now();
-  const prepared = preprocessIdCard(readGreyImage(bytes, options.limits ?? DEFAULT_IMAGE_LIMITS));
+  const prepared = preprocessIdCard(await decodeGreyImage(bytes, options.limits ?? DEFAULT_IMAGE_LIMITS, WORKING_LONG_SIDE));
   const png = greyImageToPng(prepared.image);
   const recognising = performance.now();
   const lines = await engine.recognise(png);

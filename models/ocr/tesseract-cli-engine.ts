@@ -63,8 +63,15 @@ export async function createTesseractCliEngine(options: OcrEngineOptions = {}): 
 
   const slots = Array.from({ length: options.concurrency ?? 1 }, (_, i) => i);
   const queue = boundedSlots(slots, options.maxQueued ?? 8, async (_slot, png) => {
-    // psm 6: the card is one block of uniform text lines; oem 1: the LSTM recogniser Debian's models carry.
-    const { stdout, stderr, code } = await run(command, ['stdin', 'stdout', '-l', 'chi_sim', '--oem', '1', '--psm', '6', 'tsv'], env, png, timeoutMs);
+    // psm 6: the card is one block of uniform text lines; oem 1: the LSTM recogniser Debian's models carry;
+    // no second, inverted reading of unsure words (as in tesseract-js-engine.ts).
+    const { stdout, stderr, code } = await run(
+      command,
+      ['stdin', 'stdout', '-l', 'chi_sim', '--oem', '1', '--psm', '6', '-c', 'tessedit_do_invert=0', 'tsv'],
+      env,
+      png,
+      timeoutMs,
+    );
     if (code !== 0) throw new Error(`tesseract exited with ${code}: ${stderr.trim().slice(-300)}`);
     return parseTesseractTsv(stdout);
   });

@@ -1,4 +1,5 @@
-// Speech recognition benchmark (issue 5): `npm run bench:asr [-- --sections rtf,streams,live] [--quick]`.
+// Speech recognition benchmark (issue 5): `npm run bench:asr [-- --sections rtf,streams,live] [--quick]
+// [--pin <core>|none] [--decoding-args="<pocketsphinx options>"]`.
 //  rtf     — real-time factor and peak memory per engine on the fixtures: our pocketsphinx streaming
 //            session against pocketsphinx's own programs on the whole file (pocketsphinx_continuous
 //            -infile, pocketsphinx_batch) in the same run; whisper with random-weight models (times real, text
@@ -21,6 +22,7 @@ import { createLogger } from '../../platform/logger.ts';
 import { concatPcm, descendantProcesses, fixtureSpeech, silence } from '../../test/support/asr-audio.ts';
 import { randomWhisperModel } from '../../test/support/random-whisper-model.ts';
 import { runLiveHearingLatency, type LiveLatencyResult } from './asr-live.ts';
+import { passageWithPauses, SENTENCE_PAUSE_S } from './asr-passage.ts';
 import { sampleProcess, type ProcessPeak } from './process-peak.ts';
 
 const { values } = parseArgs({
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     passes: { type: 'string' },
     utterances: { type: 'string' },
     'whisper-shapes': { type: 'string' },
+    pin: { type: 'string' },
+    'decoding-args': { type: 'string' },
   },
   strict: true,
 });
@@ -41,9 +45,17 @@ const STREAM_COUNTS = (values.streams ?? (QUICK ? '1,2,4,6,8' : '1,2,4,6,8,10,12
 const PASSES = Number(values.passes ?? (QUICK ? 1 : 2));
 const UTTERANCES = Number(values.utterances ?? (QUICK ? 6 : 20));
 const WHISPER_SHAPES = (values['whisper-shapes'] ?? 'test').split(',');
+const CORES = availableParallelism();
+/**
+ * Streams section: the core the recognisers (sh, cat, pocketsphinx) are pinned to with taskset, this
+ * process then keeping to the other cores — so "streams per core" is exact on a shared machine.
+ * Core 0 by default when there are several; `--pin none` spreads them over all cores.
+ */
+const PIN_CORE = values.pin === 'none' ? undefined : (values.pin ?? (CORES > 1 ? '0' : undefined));
+/** Streams section: pocketsphinx options instead of the default preset's (a candidate from asr-decoding.ts). */
+const DECODING_ARGS = values['decoding-args']?.split(/\s+/).filter((arg) => arg !== '');
 const CHUNK_MS = 100;
 const SAMPLES_PER_MS = 16;
-const CORES = availableParallelism();
 const logger = createLogger({ level: 'error' });
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
@@ -262,52 +274,13 @@ interface StreamsRow {
   flat: boolean;
 }
 
-/** Pause inserted between the passage's sentences: the synthetic voice runs them together (≤ 250 ms). */
-const SENTENCE_PAUSE_S = 0.8;
-
-/**
- * The passage as a speaker in court says it: a pause after each sentence, so that the recogniser ends
- * an utterance there (its end-of-speech detection wants ~0.5 s of silence). Sentences end where the
- * level of a 50 ms window falls under 80 (of 32767), at least 1 s after the last end: 6 utterances.
- */
-function passageWithPauses(): { samples: Int16Array; sentences: number } {
-  const passage = fixtureSpeech('hearing-passage').samples;
-  const window = 800;
-  const quiet: boolean[] = [];
-  for (let i = 0; i < passage.length; i += window) {
-    let energy = 0;
-    const end = Math.min(passage.length, i + window);
-    for (let j = i; j < end; j++) energy += passage[j]! * passage[j]!;
-    quiet.push(Math.sqrt(energy / (end - i)) < 80);
-  }
-  const cuts: number[] = [];
-  let run = 0;
-  quiet.forEach((isQuiet, w) => {
-    if (isQuiet) run++;
-    else {
-      // A quiet run inside the speech (not the lead-in): cut in its middle.
-      const cut = Math.round(w - run / 2) * window;
-      if (run >= 1 && w - run > 0 && cut - (cuts.at(-1) ?? 0) > 16_000) cuts.push(cut);
-      run = 0;
-    }
-  });
-  const parts: Int16Array[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    parts.push(passage.subarray(from, cut), silence(SENTENCE_PAUSE_S));
-    from = cut;
-  }
-  parts.push(passage.subarray(from));
-  return { samples: concatPcm(parts), sentences: cuts.length + 1 };
-}
-
 /**
  * N sessions, each written 100 ms of audio every 100 ms (absolute deadlines) from the passage; stream
  * i starts with (i mod 4) × 250 ms of silence so their utterances do not all end at the same instant.
  */
 async function streamsRun(count: number): Promise<MeasuredStreams> {
   const passage = passageWithPauses().samples;
-  const engine = createPocketsphinxEngine({ logger });
+  const engine = createPocketsphinxEngine({ logger, decodingArgs: DECODING_ARGS });
   const streams = Array.from({ length: count }, (_, i) => concatPcm([silence((i % 4) * 0.25), ...Array.from({ length: PASSES }, () => concatPcm([passage, silence(1)])), silence(2)]));
   const chunks = Math.max(...streams.map((s) => Math.ceil(s.length / (CHUNK_MS * SAMPLES_PER_MS))));
   const writtenAt: number[] = [];
@@ -331,6 +304,7 @@ async function streamsRun(count: number): Promise<MeasuredStreams> {
     known.add(pid);
     pids.push(pid);
   }
+  if (PIN_CORE !== undefined) pinRecognisers();
   const samplers = pids.map((pid) => sampleProcess(pid));
   const cpuBefore = samplers.reduce((sum, s) => sum + s.read().cpuMs, 0);
   const t0 = performance.now();
@@ -365,6 +339,19 @@ async function streamsRun(count: number): Promise<MeasuredStreams> {
   };
 }
 
+/** Every sh, cat and pocketsphinx this process started, onto PIN_CORE (its relay included: it is the recogniser's cost). */
+function pinRecognisers(): void {
+  for (const p of descendantProcesses()) {
+    if (['sh', 'cat', 'pocketsphinx_co'].includes(p.name)) execFileSync('taskset', ['-pc', PIN_CORE!, String(p.pid)], { stdio: 'ignore' });
+  }
+}
+
+/** The benchmark itself (paced writers, collection) keeps off the recognisers' core; `all` gives every core back. */
+function keepOffPinnedCore(all = false): void {
+  const others = Array.from({ length: CORES }, (_, i) => i).filter((i) => all || String(i) !== PIN_CORE);
+  if (others.length > 0) execFileSync('taskset', ['-apc', others.join(','), String(process.pid)], { stdio: 'ignore' });
+}
+
 type MeasuredStreams = Omit<StreamsRow, 'flat' | 'sustained'>;
 
 /** Sustained: delay grows by at most 300 ms across the run, backlog ≤ 2 s, nothing dropped. */
@@ -373,12 +360,15 @@ const isSustained = (row: MeasuredStreams): boolean => row.delayGrowth <= 300 &&
 const isFlat = (row: MeasuredStreams, single: MeasuredStreams): boolean => isSustained(row) && row.delayP95 <= single.delayP95 * 1.5 + 300;
 
 async function streamsSection(): Promise<StreamsRow[]> {
+  if (PIN_CORE !== undefined) keepOffPinnedCore();
   const rows: StreamsRow[] = [];
   for (const count of STREAM_COUNTS) {
     log(`streams: ${count} concurrent pocketsphinx session(s), ${PASSES} × the 18 s passage in real time…`);
     const row = await streamsRun(count);
     rows.push({ ...row, sustained: isSustained(row), flat: isFlat(row, rows[0] ?? row) });
   }
+  // The live section runs the whole platform: on every core, as a node would.
+  if (PIN_CORE !== undefined) keepOffPinnedCore(true);
   return rows;
 }
 
@@ -430,6 +420,7 @@ if (streams) {
     return best;
   };
   const flatUpTo = largest((row) => row.flat);
+  const recogniserCores = PIN_CORE !== undefined ? 1 : CORES;
   const sustainedUpTo = largest((row) => row.sustained);
   lines.push(
     '',
@@ -442,7 +433,8 @@ if (streams) {
         `| ${r.streams} | ${r.segments} | ${f(r.delayP50, 0)} | ${f(r.delayP95, 0)} | ${f(r.delayMax, 0)} | ${f(r.delayGrowth, 0)} | ${f(r.maxQueuedMs, 0)} | ${f(r.droppedMs, 0)} | ${f(r.cpuPercentPerStream, 1)} | ${r.sustained ? 'yes' : 'no'} | ${r.flat ? 'yes' : 'no'} |`,
     ),
     '',
-    `Largest N with a flat p95 delay: ${flatUpTo}; largest N sustained (delay not growing): ${sustainedUpTo} — on ${CORES} cores → ${f(flatUpTo / CORES, 1)} (flat) / ${f(sustainedUpTo / CORES, 1)} (sustained) streams per core (target ≥ 4 per core: ${flatUpTo / CORES >= 4 ? 'met' : 'NOT met'}).`,
+    `Decoding: ${DECODING_ARGS ? DECODING_ARGS.join(' ') : 'the default preset'}; recognisers ${PIN_CORE !== undefined ? `pinned to core ${PIN_CORE} (taskset; sh, cat and pocketsphinx), the benchmark on the other core${CORES > 2 ? 's' : ''}` : `on all ${CORES} cores`}.`,
+    `Largest N with a flat p95 delay: ${flatUpTo}; largest N sustained (delay not growing): ${sustainedUpTo} — on ${recogniserCores} core${recogniserCores > 1 ? 's' : ''} → ${f(flatUpTo / recogniserCores, 1)} (flat) / ${f(sustainedUpTo / recogniserCores, 1)} (sustained) streams per core (target ≥ 4 per core: ${flatUpTo / recogniserCores >= 4 ? 'met' : 'NOT met'}).`,
     `From CPU alone (one stream's CPU share): ${(() => {
       const one = streams[0];
       return one ? `${f(100 / one.cpuPercentPerStream, 1)} streams per core` : '-';

@@ -15,6 +15,11 @@ export interface BlobStore {
   /** The bytes under `key`; BlobMissingError when there are none. */
   get(key: string): Promise<Buffer>;
   has(key: string): Promise<boolean>;
+  /**
+   * Removes the content under `key` (nothing when there is none). Only for contents no other row can
+   * share, e.g. sealed face images (random IVs make every one unique) purged after their retention.
+   */
+  delete(key: string): Promise<void>;
 }
 
 /** A key that a row refers to but the store does not hold: lost or never written content. */

@@ -53,6 +53,11 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    if (!isBlobKey(key)) return;
+    await rm(this.pathOf(key), { force: true });
+  }
+
   async has(key: string): Promise<boolean> {
     if (!isBlobKey(key)) return false;
     try {

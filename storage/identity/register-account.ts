@@ -1,8 +1,9 @@
 // 实名注册: a party or lawyer opens an account with their name, identity document and phone. In one
 // transaction: the phone's code is taken, the real-name adapter is asked, the account is created
 // (ID number and phone sealed; a second account for the same document is refused) and the
-// adapter's verdict is recorded as the account's first identity check. Any refusal after the code
-// was taken rolls it back, so the code stays usable; a wrong code's attempt is committed.
+// adapter's verdict is recorded as the account's first identity check; a pending external sign-in
+// (第三方登录) is linked to it. Any refusal after the code was taken rolls it all back, so the code
+// stays usable; a wrong code's attempt is committed.
 import { AppError, ConflictError } from '../../platform/errors.ts';
 import type { PersonalDataCipher } from '../../platform/personal-data.ts';
 import { PHONE_CODE_REFUSALS, type PhoneCodeRefusal } from '../../platform/identity/phone-code.ts';
@@ -13,6 +14,7 @@ import type { Db } from '../database.ts';
 import { uniqueViolationOf } from '../database-errors.ts';
 import { createUser } from '../users/create-user.ts';
 import type { PublicUser } from '../users/public-user.ts';
+import { linkExternalIdentity } from '../oauth/link-external-identity.ts';
 import { recordIdentityCheck, type IdentityCheckRecord } from './record-identity-check.ts';
 import { takePhoneCode } from './take-phone-code.ts';
 
@@ -37,6 +39,11 @@ export interface RegisterAccountOptions {
   /** Hashed by the caller (the hub owns the password scheme). */
   passwordHash: string;
   verifier: RealNameVerifier;
+  /**
+   * A first external sign-in that led here (already opened and checked by the caller): linked to the
+   * new account in the same transaction, so a refused link leaves no account behind.
+   */
+  externalIdentity?: { provider: string; subject: string } | null;
   now?: Date;
 }
 
@@ -47,8 +54,15 @@ export class PhoneCodeRefusedError extends AppError {
   }
 }
 
-export async function registerAccount({ db, cipher, registration, passwordHash, verifier, now = new Date() }: RegisterAccountOptions): Promise<{ user: PublicUser; check: IdentityCheckRecord }> {
-  let outcome: { user: PublicUser; check: IdentityCheckRecord } | PhoneCodeRefusal;
+export interface RegisteredAccount {
+  user: PublicUser;
+  check: IdentityCheckRecord;
+  /** The external identity linked, when one was given. */
+  linked: { provider: string; linkedAt: Date } | null;
+}
+
+export async function registerAccount({ db, cipher, registration, passwordHash, verifier, externalIdentity = null, now = new Date() }: RegisterAccountOptions): Promise<RegisteredAccount> {
+  let outcome: RegisteredAccount | PhoneCodeRefusal;
   try {
     outcome = await db.transaction(async (tx) => {
       const verdict = await takePhoneCode({ tx, cipher, phone: registration.phone, code: registration.phoneCode, purpose: 'registration', now });
@@ -90,7 +104,8 @@ export async function registerAccount({ db, cipher, registration, passwordHash, 
         details: { checks: realName.checks, ...(realName.limits ? { limits: realName.limits } : {}), idType: registration.idType },
         actor: self,
       });
-      return { user, check };
+      const linked = externalIdentity ? { provider: externalIdentity.provider, linkedAt: (await linkExternalIdentity({ db: tx, cipher, userId: user.id, identity: externalIdentity, actor: self })).linkedAt } : null;
+      return { user, check, linked };
     });
   } catch (error) {
     if (error instanceof ConflictError && uniqueViolationOf(error.cause)?.constraint === 'users_id_number_index_unique') {

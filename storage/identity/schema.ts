@@ -57,3 +57,34 @@ export const identityChecks = pgTable(
     index('identity_checks_user_idx').on(t.userId, t.at),
   ],
 );
+
+export const FACE_ENROLMENT_SOURCES = ['idCardPhoto', 'selfie'] as const;
+export type FaceEnrolmentSource = (typeof FACE_ENROLMENT_SOURCES)[number];
+
+/**
+ * 人脸采集: the face a user's live face checks are compared with; only the newest row without
+ * `replaced_at` counts. The descriptor (128 numbers, JSON) is sealed with the PersonalDataCipher; the
+ * raw image, when kept at all, is sealed in the blob store under `image_blob_key` until
+ * `image_delete_after`, then purged (key nulled). `image_sha256` is the hash of the image as uploaded.
+ */
+export const faceEnrolments = pgTable(
+  'face_enrolments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    source: text('source').notNull().$type<FaceEnrolmentSource>(),
+    descriptorSealed: text('descriptor_sealed').notNull(),
+    imageSha256: text('image_sha256').notNull(),
+    imageBlobKey: text('image_blob_key'),
+    imageDeleteAfter: timestamp('image_delete_after', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    replacedAt: timestamp('replaced_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('face_enrolments_source_check', sql`${t.source} in ('idCardPhoto', 'selfie')`),
+    index('face_enrolments_user_idx').on(t.userId, t.createdAt),
+    index('face_enrolments_image_purge_idx').on(t.imageDeleteAfter),
+  ],
+);

@@ -40,7 +40,7 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
     await page.getByTestId('case-list').waitFor();
   }
 
-  const arrive = (page: Page, hearing: { id: string; caseId: string }, options: { realCheck?: boolean } = {}) => arriveAtRoom(page, baseUrl, hearing, options);
+  const arrive = (page: Page, hearing: { id: string; caseId: string }, options: { realCheck?: boolean; judge?: Page } = {}) => arriveAtRoom(page, baseUrl, hearing, options);
 
   /**
    * A tile per other participant, each playing a live audio and video track with RTP arriving
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
       };
     });
     await logIn(party, 'party1');
-    await arrive(party, hearing, { realCheck: true });
+    await arrive(party, hearing, { realCheck: true, judge });
     await party.getByTestId('hearing-enter').click();
     await stage(party, 'waiting');
     const defendant = await portal.openPage({ width: 390, height: 844 });
@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)(`hearing room in headless Chromium${skipReason}`, 
       } as typeof RTCPeerConnection;
     });
     await logIn(defendant, 'party3');
-    await arrive(defendant, hearing);
+    await arrive(defendant, hearing, { judge });
     await defendant.getByTestId('hearing-enter').click();
     await stage(defendant, 'waiting');
     await expect.poll(() => judge.getByTestId('hearing-admit').count()).toBe(2);

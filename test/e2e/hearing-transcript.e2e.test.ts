@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)(`speech recognition into the transcript in headles
 
     const party = await portal.openPage();
     await logIn(party, 'party1');
-    await arriveAtRoom(party, portal.baseUrl, hearing);
+    await arriveAtRoom(party, portal.baseUrl, hearing, { judge });
     await party.getByTestId('hearing-enter').click();
     await roomStage(party, 'waiting');
     await judge.getByTestId('hearing-admit').click();

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { chromiumSkipReason as skipReason, hasChromium, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
+import { MANUAL_CHECK_NOTE } from '../support/hearing-flow.ts';
 
 const PASSED = { passed: true, camera: true, microphone: true, speaker: true, browserSupported: true, roundTripMs: 5, bandwidthKbps: 50_000 };
 
@@ -55,6 +56,7 @@ describe.skipIf(!hasChromium)(`transcript confirmation in headless Chromium${ski
       await command(page, { type: 'DECLARE_IDENTITY', participantId, declaration: '本人确认身份属实。' });
     }
     await command(judge, { type: 'JOIN_ROOM', participantId: seat.judge });
+    await command(judge, { type: 'APPROVE_MANUAL_IDENTITY', participantId: seat.party, note: MANUAL_CHECK_NOTE });
     await command(party, { type: 'ENTER_WAITING', participantId: seat.party });
     await command(judge, { type: 'ADMIT', participantId: seat.party });
     await command(judge, { type: 'START' });

@@ -8,6 +8,7 @@ import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/de
 import { hearings } from '../../storage/schema.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { PROBE_RATE_LIMIT_DEFAULTS } from '../../hub/auth/probe-rate-limit.ts';
+import { apiRequest } from '../support/api-call.ts';
 
 let demo: DemoPlatform;
 let base: string;
@@ -21,17 +22,7 @@ const USERS = ['judge1', 'clerk1', 'admin1', 'party1', 'party2', 'lawyer1', 'ban
 type Username = (typeof USERS)[number];
 
 async function call(method: string, path: string, options: { as?: Username; body?: unknown; raw?: Uint8Array; type?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.as) headers.authorization = `Bearer ${tokens[options.as]}`;
-  let body: BodyInit | undefined;
-  if (options.raw) {
-    body = options.raw as unknown as BodyInit;
-    headers['content-type'] = options.type ?? 'application/octet-stream';
-  } else if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(base + path, { method, headers, body });
+  const response = await fetch(base + path, apiRequest(method, { ...options, token: options.as && tokens[options.as] }));
   const bytes = Buffer.from(await response.arrayBuffer());
   const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json');
   return { status: response.status, headers: response.headers, bytes, json: isJson && bytes.length > 0 ? JSON.parse(bytes.toString('utf8')) : null };

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { connectRt, type RawClient } from '../support/rt-client.ts';
+import { MANUAL_CHECK_NOTE } from '../support/hearing-flow.ts';
 
 let demo: DemoPlatform;
 let base: string;
@@ -87,6 +88,14 @@ describe('the live hearing', () => {
     const check = { passed: true, camera: true, microphone: true, speaker: true, browserSupported: true, roundTripMs: 20, bandwidthKbps: 20_000 };
     expect((await command('party1', { type: 'DEVICE_CHECKED', participantId: me.party1, result: check })).status).toBe(200);
     expect((await command('party1', { type: 'DECLARE_IDENTITY', participantId: me.party1, declaration: '本人陈静，确认身份属实。' })).status).toBe(200);
+    // The identity gate: no waiting room before a face check or the judge's manual check.
+    const unverified = await command('party1', { type: 'ENTER_WAITING', participantId: me.party1 });
+    expect(unverified.status).toBe(403);
+    expect(unverified.json.error.code).toBe('IDENTITY_NOT_VERIFIED');
+    expect((await command('party1', { type: 'APPROVE_MANUAL_IDENTITY', participantId: me.party1, note: '本人确认' })).json.error.code).toBe('FORBIDDEN');
+    expect((await command('judge1', { type: 'IDENTITY_VERIFIED', participantId: me.party1, checkId: '3c9d2b1a-4e5f-4a6b-8c7d-9e0f1a2b3c4d', method: 'face' })).status).toBe(403);
+    const approved = await command('judge1', { type: 'APPROVE_MANUAL_IDENTITY', participantId: me.party1, note: MANUAL_CHECK_NOTE });
+    expect(statusOf(approved.json.hearing, me.party1!)).toMatchObject({ identityCheck: { method: 'manual' } });
     const waiting = await command('party1', { type: 'ENTER_WAITING', participantId: me.party1 });
     expect(statusOf(waiting.json.hearing, me.party1!).status).toBe('waiting');
 

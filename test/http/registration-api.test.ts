@@ -10,6 +10,7 @@ import { residentIdCheckCharacter } from '../../platform/identity/resident-id.ts
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { users } from '../../storage/schema.ts';
 import { phoneCodes } from '../../storage/identity/schema.ts';
+import { callApi } from '../support/api-call.ts';
 
 let demo: DemoPlatform;
 let base: string;
@@ -23,14 +24,7 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null, text };
-}
+const call = (method: string, path: string, options: { token?: string; body?: unknown } = {}) => callApi(base, method, path, options);
 
 let phoneSerial = randomInt(1_000_000, 8_000_000);
 const newPhone = () => `139${String(phoneSerial++).padStart(8, '0')}`;

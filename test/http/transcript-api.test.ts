@@ -11,6 +11,7 @@ import { appendSegment, confirmSegment, confirmationsOf, editSegmentText, render
 import { transcriptDocName } from '../../hub/collab/doc-names.ts';
 import { saveVersion } from '../../storage/collab/save-version.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { callApi } from '../support/api-call.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 let demo: DemoPlatform;
@@ -23,14 +24,7 @@ const providers: WebsocketProvider[] = [];
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null, text };
-}
+const call = (method: string, path: string, options: { token?: string; body?: unknown } = {}) => callApi(base, method, path, options);
 
 const transcriptPath = (suffix = '', hearingId = hearing.id) => `/api/v1/hearings/${hearingId}/transcript${suffix}`;
 

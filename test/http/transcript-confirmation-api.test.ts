@@ -12,6 +12,10 @@ import { WebsocketProvider } from 'y-websocket';
 import { appendSegment, confirmSegment, editSegmentText, segmentsArray, segmentsOf } from '../../hub/collab/transcript-model.ts';
 import { FREEZE_LABEL } from '../../hub/collab/transcript-freeze.ts';
 import { startDemoPlatform, demoHearing, type DemoPlatform } from '../support/demo-platform.ts';
+import { MANUAL_CHECK_NOTE } from '../support/hearing-flow.ts';
+import { FaceService } from '../../models/face/face-service.ts';
+import { turningFrames, TURN_SHARES } from '../support/face-checks.ts';
+import { fixtureBytes, fixtureRaster } from '../support/face-images.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 const USERS = ['judge1', 'clerk1', 'party1', 'lawyer1', 'party2'] as const;
@@ -91,6 +95,7 @@ class Court {
     }
     await this.command('judge1', { type: 'JOIN_ROOM', participantId: this.seats.judge1 });
     for (const as of ['party1', 'lawyer1'] as const) {
+      await this.command('judge1', { type: 'APPROVE_MANUAL_IDENTITY', participantId: this.seats[as], note: MANUAL_CHECK_NOTE });
       await this.command(as, { type: 'ENTER_WAITING', participantId: this.seats[as] });
       await this.command('judge1', { type: 'ADMIT', participantId: this.seats[as] });
     }
@@ -128,7 +133,8 @@ describe('transcript confirmation: review, objection, correction, filing', () =>
   let frozen: { text: string; sha256: string };
 
   beforeAll(async () => {
-    await court.start('ecourt-transcript-confirm-');
+    // Live face checks draw only head turns left here, which the test's frames make.
+    await court.start('ecourt-transcript-confirm-', { ECOURT_LIVENESS_CHALLENGES: 'turnLeft', ECOURT_FACE_IMAGE_RETENTION_DAYS: '0' });
     await court.sit();
     const clerk = await court.editor('clerk1');
     const speaker = { participantId: court.seats.party1!, role: 'party', displayName: '陈静' };
@@ -200,6 +206,22 @@ describe('transcript confirmation: review, objection, correction, filing', () =>
     }, 'the party’s review');
     expect(review).toEqual({ confirmed: false, objections: [{ segmentId: segments[0], note: '我说的是三万元' }] });
     expect((await court.call('POST', court.transcriptPath('/review'), 'party1')).json.error.code).toBe('INVALID_STATE');
+    // 刷脸确认: the lawyer has a face enrolment, so confirming needs a passed face check for this transcript first.
+    const enrolled = await fetch(`${court.base}/api/v1/me/face-enrolment?source=selfie`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${court.tokens.lawyer1}`, 'content-type': 'image/png' },
+      body: fixtureBytes('astronaut.png') as unknown as BodyInit,
+    });
+    expect(enrolled.status).toBe(201);
+    const unchecked = await court.call('POST', court.transcriptPath('/review'), 'lawyer1');
+    expect(unchecked.status).toBe(403);
+    expect(unchecked.json.error).toMatchObject({ code: 'FACE_CHECK_REQUIRED', details: { purpose: { kind: 'transcript', hearingId: court.hearingId } } });
+    const purpose = { kind: 'transcript', hearingId: court.hearingId };
+    const { token } = (await court.call('POST', '/api/v1/me/face-checks/challenge', 'lawyer1', { purpose })).json;
+    const faces = new FaceService();
+    const frames = await turningFrames(faces, fixtureRaster('astronaut.png'), TURN_SHARES.turnLeft).finally(() => faces.close());
+    const checked = await court.call('POST', '/api/v1/me/face-checks', 'lawyer1', { token, purpose, frames: frames.map((frame) => Buffer.from(frame).toString('base64')) });
+    expect(checked.json).toMatchObject({ passed: true });
     expect((await court.call('POST', court.transcriptPath('/review'), 'lawyer1')).json).toEqual({ confirmed: true, objections: [] });
     expect((await court.live('judge1')).json.hearing.state).toBe('transcriptConfirmation');
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AsrEngineUnavailableError, type AsrEngine, type AsrSegment } from '../../models/asr/asr-engine.ts';
 import { createAsrEngine } from '../../models/asr/create-asr-engine.ts';
-import { createPocketsphinxEngine } from '../../models/asr/pocketsphinx/pocketsphinx-engine.ts';
+import { createPocketsphinxEngine, POCKETSPHINX_DECODING_ARGS } from '../../models/asr/pocketsphinx/pocketsphinx-engine.ts';
 import { wordErrorRate } from '../../models/asr/word-error-rate.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { ECOURT_BIN, runEcourtToEnd } from '../support/cli-process.ts';
@@ -138,6 +138,20 @@ describe('pocketsphinx engine', () => {
     await Promise.all(sessions.map((session) => session.end()));
     expect(recognisedProcesses()).toEqual([]);
     expect(() => asr.start({ language: 'en', onSegment: () => {} })).toThrow(/closed/);
+  });
+
+  it('takes explicit decoder options instead of the preset’s, and reports pocketsphinx refusing them', async () => {
+    const speech = fixtureSpeech('court-in-session');
+    const accurate = createPocketsphinxEngine({ logger, decodingArgs: POCKETSPHINX_DECODING_ARGS.accurate });
+    engines.push(accurate);
+    const segments = await recognise(accurate, speech.samples);
+    expect(wordErrorRate(speech.text, segments.map((s) => s.text).join(' '))).toBeLessThanOrEqual(0.2);
+
+    const refused = createPocketsphinxEngine({ logger, decodingArgs: ['-no_such_option', '1'] });
+    engines.push(refused);
+    const session = refused.start({ language: 'en', onSegment: () => {} });
+    session.write(speech.samples);
+    await expect(session.end()).rejects.toThrow(/pocketsphinx exited with code/);
   });
 
   it('refuses Chinese (the model is English) and a missing program or model, at once', async () => {

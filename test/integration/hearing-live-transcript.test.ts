@@ -4,61 +4,25 @@
 // party, while the judge (not the party) is told over /rt how recognition keeps up (hearing.asr).
 import OpusScript from 'opusscript';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HearingRouter } from '../../media/sfu/hearing-router.ts';
-import type { ServerSignal } from '../../media/signalling/protocol.ts';
 import { wordErrorRate } from '../../models/asr/word-error-rate.ts';
 import { concatPcm, fixtureSpeech, silence } from '../support/asr-audio.ts';
 import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { bringToTheRoom } from '../support/hearing-flow.ts';
-import { MediaTestClient } from '../support/media-client.ts';
+import { HearingOverRt } from '../support/hearing-over-rt.ts';
 import { opusSilence, pause } from '../support/media-samples.ts';
-import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
 
 const WAIT = { timeout: 30_000, interval: 100 };
 
 let demo: DemoPlatform;
+let room: HearingOverRt;
 let hearingId: string;
 let caseId: string;
 const tokens: Record<string, string> = {};
-const seats: Record<string, { participantId: string; displayName: string }> = {};
-const sockets: RawClient[] = [];
-const peers: MediaTestClient[] = [];
-
-async function command(as: string, command: Record<string, unknown>) {
-  const response = await fetch(`${demo.base}/api/v1/hearings/${hearingId}/commands`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ v: 1, command }),
-  });
-  const body = (await response.json()) as any;
-  if (response.status !== 200) throw new Error(`${command.type} by ${as}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function get(as: string, path: string): Promise<any> {
-  const response = await fetch(demo.base + path, { headers: { authorization: `Bearer ${tokens[as]}` } });
-  expect(response.status).toBe(200);
-  return response.json();
-}
-
+let seats: Record<string, { participantId: string; displayName: string }> = {};
+const command = (as: string, hearingCommand: Record<string, unknown>) => room.command(as, hearingCommand);
+const get = (as: string, path: string) => room.get(as, path);
 /** A werift peer signalling over the user's own /rt socket, which also follows the case. */
-async function mediaPeer(as: string): Promise<{ peer: MediaTestClient; rt: RtClient }> {
-  const rt = await connectRt(demo.base, `?token=${encodeURIComponent(tokens[as]!)}`, sockets);
-  await rt.next('ready');
-  rt.send({ v: 1, type: 'subscribe', caseId });
-  await rt.next('subscribed');
-  const overRt = {
-    hearingId,
-    handleSignal: async (_participantId: string, message: unknown) => rt.send(typeof message === 'string' ? JSON.parse(message) : message),
-  } as unknown as HearingRouter;
-  const peer = new MediaTestClient(overRt, seats[as]!.participantId);
-  peers.push(peer);
-  rt.ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as ServerSignal;
-    if (typeof message.type === 'string' && message.type.startsWith('media.')) peer.deliver(message);
-  });
-  return { peer, rt };
-}
+const mediaPeer = (as: string) => room.mediaPeer(as, seats[as]!.participantId, caseId);
 
 /** 16 kHz speech as a browser would send it: 48 kHz Opus in 20 ms packets. */
 function opusSpeech(samples16k: Int16Array): Buffer[] {
@@ -82,13 +46,12 @@ beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-live-transcript-', env: { ECOURT_MEDIA_LOOPBACK_ONLY: 'true' } });
   for (const username of ['judge1', 'party1']) tokens[username] = (await demo.logIn(username)).token;
   ({ id: hearingId, caseId } = await demoHearing(demo.base, tokens.judge1!));
-  await vi.waitFor(async () => expect((await fetch(`${demo.base}/api/v1/hearings/${hearingId}/live`, { headers: { authorization: `Bearer ${tokens.judge1}` } })).status).toBe(200), WAIT);
-  for (const username of ['judge1', 'party1']) seats[username] = (await get(username, `/api/v1/hearings/${hearingId}/live`)).me;
+  room = new HearingOverRt(demo.base, hearingId, tokens);
+  seats = await room.seats(['judge1', 'party1'], WAIT);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.close()));
-  for (const socket of sockets) socket.terminate();
+  await room?.close();
   await demo?.stop();
 });
 

@@ -9,56 +9,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HearingRouter } from '../../media/sfu/hearing-router.ts';
-import type { ServerSignal } from '../../media/signalling/protocol.ts';
 import { listAudit } from '../../storage/audit/list-audit.ts';
 import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
 import { bringToTheRoom } from '../support/hearing-flow.ts';
-import { MediaTestClient } from '../support/media-client.ts';
+import { HearingOverRt } from '../support/hearing-over-rt.ts';
+import type { MediaTestClient } from '../support/media-client.ts';
 import { pause, sendMediaRounds } from '../support/media-samples.ts';
-import { connectRt, type RawClient, type RtClient } from '../support/rt-client.ts';
 
 const WAIT = { timeout: 20_000, interval: 50 };
 
 let demo: DemoPlatform;
+let room: HearingOverRt;
 let hearingId: string;
 const tokens: Record<string, string> = {};
 const seats: Record<string, string> = {};
-const sockets: RawClient[] = [];
-const peers: MediaTestClient[] = [];
 let scratch: string;
-
-async function command(as: string, command: Record<string, unknown>) {
-  const response = await fetch(`${demo.base}/api/v1/hearings/${hearingId}/commands`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens[as]}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ v: 1, command }),
-  });
-  const body = (await response.json()) as any;
-  if (response.status !== 200) throw new Error(`${command.type} by ${as}: ${JSON.stringify(body)}`);
-  return body;
-}
+const command = (as: string, hearingCommand: Record<string, unknown>) => room.command(as, hearingCommand);
+/** A werift peer whose signalling goes over the user's own /rt socket, exactly as a browser's would. */
+const mediaPeer = (as: string) => room.mediaPeer(as, seats[as]!);
 
 async function get(as: string, path: string) {
   const response = await fetch(demo.base + path, { headers: { authorization: `Bearer ${tokens[as]}` } });
   return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), type: response.headers.get('content-type') };
-}
-
-/** A werift peer whose signalling goes over the user's own /rt socket, exactly as a browser's would. */
-async function mediaPeer(as: string): Promise<{ peer: MediaTestClient; rt: RtClient }> {
-  const rt = await connectRt(demo.base, `?token=${encodeURIComponent(tokens[as]!)}`, sockets);
-  await rt.next('ready');
-  const overRt = {
-    hearingId,
-    handleSignal: async (_participantId: string, message: unknown) => rt.send(typeof message === 'string' ? JSON.parse(message) : message),
-  } as unknown as HearingRouter;
-  const peer = new MediaTestClient(overRt, seats[as]!);
-  peers.push(peer);
-  rt.ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as ServerSignal;
-    if (typeof message.type === 'string' && message.type.startsWith('media.')) peer.deliver(message);
-  });
-  return { peer, rt };
 }
 
 const sendMedia = (senders: MediaTestClient[], rounds: number) => sendMediaRounds(senders, rounds, 10);
@@ -68,13 +40,12 @@ beforeAll(async () => {
   demo = await startDemoPlatform({ tempPrefix: 'ecourt-hearing-media-', env: { ECOURT_MEDIA_LOOPBACK_ONLY: 'true' } });
   for (const username of ['judge1', 'clerk1', 'party1', 'party2']) tokens[username] = (await demo.logIn(username)).token;
   hearingId = (await demoHearing(demo.base, tokens.judge1!)).id;
-  await vi.waitFor(async () => expect((await get('judge1', `/api/v1/hearings/${hearingId}/live`)).status).toBe(200), WAIT);
-  for (const username of ['judge1', 'party1']) seats[username] = JSON.parse((await get(username, `/api/v1/hearings/${hearingId}/live`)).bytes.toString()).me.participantId;
+  room = new HearingOverRt(demo.base, hearingId, tokens);
+  for (const [username, seat] of Object.entries(await room.seats(['judge1', 'party1'], WAIT))) seats[username] = seat.participantId;
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(peers.map((peer) => peer.close()));
-  for (const socket of sockets) socket.terminate();
+  await room?.close();
   await demo?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });

@@ -4,8 +4,9 @@ import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AudioFrame } from '../../media/audio/audio-tap.ts';
 import { HearingRouter } from '../../media/sfu/hearing-router.ts';
-import { MediaTestClient } from '../support/media-client.ts';
+import type { MediaTestClient } from '../support/media-client.ts';
 import { opusTone, pause, rms } from '../support/media-samples.ts';
+import { joinRouter } from '../support/router-hearing.ts';
 import { vp8TestFrames } from '../support/vp8-frames.ts';
 
 const WAIT = { timeout: 15_000, interval: 50 };
@@ -22,15 +23,7 @@ afterEach(async () => {
 
 async function hearingWith(ids: string[], admit: string[]): Promise<MediaTestClient[]> {
   router = new HearingRouter({ hearingId: 'h-tap', loopbackOnly: true });
-  const joined = ids.map((id) => new MediaTestClient(router!, id));
-  clients.push(...joined);
-  for (const client of joined) await client.join();
-  for (const id of admit) router.admit(id);
-  await vi.waitFor(() => {
-    for (const client of joined) expect(client.connected).toBe(true);
-    for (const id of ids) expect(router!.transportOf(id)!.published.size).toBe(2);
-  }, WAIT);
-  return joined;
+  return joinRouter(router, ids, admit, clients, WAIT);
 }
 
 describe('audio taps', () => {

@@ -187,5 +187,6 @@ describe.skipIf(!hasChromium)(`ID-card OCR on rendered cards${chromiumSkipReason
     expect(JSON.parse(refused.stdout).error.code).toBe('not-an-image');
     expect((await runCli(['idcard'])).code).toBe(2);
     expect((await runCli(['idcard', file, '--side', 'left'])).code).toBe(2);
-  });
+    // Five processes, two of which start tesseract: on a busy 2-core machine that outlasts the default 30 s.
+  }, 120_000);
 });

@@ -50,6 +50,10 @@ export const PASSED_CHECK: DeviceCheckResult = {
   bandwidthKbps: 2400,
 };
 
+/** A live face check's id, as the hub would send with IDENTITY_VERIFIED / IDENTITY_RECHECKED. */
+export const FACE_CHECK_ID = '3c9d2b1a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+export const MANUAL_CHECK_NOTE = '审判员当庭核对身份证原件';
+
 type Fields = Record<string, unknown>;
 
 /**
@@ -137,7 +141,8 @@ export function permittedSender(type: HearingCommandType, participant: Participa
 function defaults(type: HearingCommandType): Fields {
   switch (type) {
     case 'SCHEDULE':
-      return { caseId: CASE_ID, courtId: COURT_A, courtroom: '第三法庭', startsAt: STARTS_AT, participants: EVERYONE };
+      // As the behaviour stamps it: every hearing scheduled now gates its waiting room.
+      return { caseId: CASE_ID, courtId: COURT_A, courtroom: '第三法庭', startsAt: STARTS_AT, participants: EVERYONE, identityGate: true };
     case 'CANCEL':
     case 'SUSPEND':
     case 'FAIL':
@@ -148,6 +153,12 @@ function defaults(type: HearingCommandType): Fields {
       return { result: PASSED_CHECK };
     case 'DECLARE_IDENTITY':
       return { declaration: '本人承诺为本案当事人本人' };
+    case 'IDENTITY_VERIFIED':
+      return { checkId: FACE_CHECK_ID, method: 'face' };
+    case 'APPROVE_MANUAL_IDENTITY':
+      return { note: MANUAL_CHECK_NOTE };
+    case 'IDENTITY_RECHECKED':
+      return { checkId: FACE_CHECK_ID, outcome: 'match' };
     case 'SUBMIT_TRANSCRIPT':
       return { transcriptId: 'transcript-1' };
     case 'INVITE':
@@ -157,11 +168,21 @@ function defaults(type: HearingCommandType): Fields {
   }
 }
 
-/** Takes a participant from invited up to `status` (the hearing must be past the lobby opening for waiting and on). */
+/**
+ * Takes a participant from invited up to `status` (the hearing must be past the lobby opening for
+ * waiting and on); from identityChecked on a party's identity is verified (the judge's manual check).
+ */
 export function bring(hearing: TestHearing, participant: ParticipantInput, status: string): void {
   const steps: Array<[string, () => void]> = [
     ['deviceChecked', () => hearing.as(participant, 'DEVICE_CHECKED', { result: PASSED_CHECK })],
-    ['identityChecked', () => hearing.as(participant, 'DECLARE_IDENTITY', { declaration: '本人确认身份' })],
+    [
+      'identityChecked',
+      () => {
+        hearing.as(participant, 'DECLARE_IDENTITY', { declaration: '本人确认身份' });
+        // Past the identity gate the way a court without face enrolments does it: the judge's manual check.
+        if (participant.role !== 'judge' && participant.role !== 'clerk') approveManually(hearing, participant);
+      },
+    ],
     ['waiting', () => hearing.as(participant, 'ENTER_WAITING')],
     ['admitted', () => hearing.send('ADMIT', senderOf(JUDGE), { participantId: participant.participantId })],
     ['inRoom', () => hearing.as(participant, 'JOIN_ROOM')],
@@ -175,6 +196,11 @@ export function bring(hearing: TestHearing, participant: ParticipantInput, statu
   else if (status === 'left') hearing.as(participant, 'LEAVE');
   else if (status === 'dismissed') hearing.send('DISMISS', senderOf(JUDGE), { participantId: participant.participantId });
   else if (status !== 'inRoom') throw new Error(`no way to ${status}`);
+}
+
+/** The judge checked the participant's identity by other means (人工核验). */
+export function approveManually(hearing: TestHearing, participant: ParticipantInput): void {
+  hearing.send('APPROVE_MANUAL_IDENTITY', senderOf(JUDGE), { participantId: participant.participantId, note: MANUAL_CHECK_NOTE });
 }
 
 /** The judge (court staff enter without admission) in the room. */

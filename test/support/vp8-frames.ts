@@ -17,7 +17,8 @@ export function vp8TestFrames(seconds: number, fps = 15): Buffer[][] {
   }
 }
 
-function ivfFrames(file: Buffer): Buffer[] {
+/** The frames of an IVF file: the file header gives its own size, then each frame follows a 12-byte header. */
+export function ivfFrames(file: Buffer): Buffer[] {
   const headerSize = file.readUInt16LE(6);
   const frames: Buffer[] = [];
   for (let offset = headerSize; offset + 12 <= file.length; ) {

@@ -93,6 +93,15 @@ describe('judgeLiveness', () => {
     expect(judgeLiveness('openMouth', sequence([{}, { mouthGap: 4 }, { mouthGap: 9 }, { mouthGap: 2 }])).passed).toBe(true);
   });
 
+  it('counts a turn made during the sequence, not only from its first frame, but never the turn back', () => {
+    // A camera's loop caught mid-turn: turned, back to the front, turned again.
+    expect(judgeLiveness('turnLeft', sequence([{ nose: 66 }, { nose: 58 }, {}, { nose: 60 }, { nose: 66 }])).passed).toBe(true);
+    expect(judgeLiveness('turnRight', sequence([{ nose: 35 }, {}, { nose: 35 }])).passed).toBe(true);
+    // Turned left, then back to the front: that is a movement to the right, and not far enough to be a right turn.
+    expect(judgeLiveness('turnLeft', sequence([{ nose: 66 }, { nose: 58 }, {}])).refusal?.code).toBe('LIVENESS_CHALLENGE_NOT_MET');
+    expect(judgeLiveness('turnRight', sequence([{ nose: 66 }, { nose: 58 }, {}])).refusal?.code).toBe('LIVENESS_CHALLENGE_NOT_MET');
+  });
+
   it('refuses the wrong movement, and a movement too small, as LIVENESS_CHALLENGE_NOT_MET', () => {
     const turnedLeft = sequence([{}, { nose: 58 }, { nose: 66 }]);
     expect(judgeLiveness('turnRight', turnedLeft).refusal?.code).toBe('LIVENESS_CHALLENGE_NOT_MET');

@@ -70,6 +70,7 @@ describe('hearing behaviour in the actor host', () => {
       { type: 'OPEN_LOBBY', by: senderOf(CLERK_A) },
       { type: 'DEVICE_CHECKED', ...party, result: PASSED_CHECK },
       { type: 'DECLARE_IDENTITY', ...party, declaration: '本人确认' },
+      { type: 'APPROVE_MANUAL_IDENTITY', by: senderOf(JUDGE), participantId: PARTY_A.participantId, note: '核对身份证原件' },
       { type: 'ENTER_WAITING', ...party },
       { type: 'ADMIT', by: senderOf(CLERK_A), participantId: PARTY_A.participantId },
       { type: 'JOIN_ROOM', ...party },
@@ -78,13 +79,16 @@ describe('hearing behaviour in the actor host', () => {
       expect(await host.handle(ref, command), command.type).toMatchObject({ ok: true });
     }
     const reply = await host.handle(ref, { type: 'JOIN_ROOM', ...party });
-    expect(reply).toMatchObject({ ok: true, state: 'lobbyOpen', seq: 9 });
+    expect(reply).toMatchObject({ ok: true, state: 'lobbyOpen', seq: 10 });
     if (!reply.ok) throw new Error('refused');
     const summary = hearingSummary.parse(reply.summary);
     expect(summary.participants.find((participant) => participant.participantId === PARTY_A.participantId)).toMatchObject({ status: 'inRoom', deviceCheck: PASSED_CHECK });
     const text = JSON.stringify(reply.summary);
     expect(text).not.toContain(PARTY_A.accountId);
     expect(text).not.toContain('本人确认');
+    // How the identity was checked is shown, the judge's note is not.
+    expect(summary.participants.find((participant) => participant.participantId === PARTY_A.participantId)?.identityCheck).toMatchObject({ method: 'manual' });
+    expect(text).not.toContain('核对身份证原件');
   });
 });
 

@@ -62,6 +62,7 @@ async function partyInRoom(hearing: ReturnType<typeof journalledHearing>) {
   await hearing.send({ type: 'OPEN_LOBBY', by: senderOf(CLERK_A) });
   await hearing.send({ type: 'DEVICE_CHECKED', ...party, result: PASSED_CHECK });
   await hearing.send({ type: 'DECLARE_IDENTITY', ...party, declaration: '本人确认' });
+  await hearing.send({ type: 'APPROVE_MANUAL_IDENTITY', by: senderOf(JUDGE), participantId: PARTY_A.participantId, note: '核对身份证原件' });
   await hearing.send({ type: 'ENTER_WAITING', ...party });
   await hearing.send({ type: 'ADMIT', by: senderOf(JUDGE), participantId: PARTY_A.participantId });
   await hearing.send({ type: 'JOIN_ROOM', ...party });

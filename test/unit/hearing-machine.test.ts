@@ -15,6 +15,7 @@ import {
   STARTS_AT,
   T0,
   TestHearing,
+  approveManually,
   bring,
   permittedSender,
   seatJudge,
@@ -235,6 +236,9 @@ describe('hearing machine: the hearing', () => {
     // The lobby of the new date opens by itself; party A waits and must be admitted again.
     vi.advanceTimersByTime(8 * 86400_000 - 30 * 60_000 - (Date.now() - T0));
     expect(hearing.state).toBe('lobbyOpen');
+    // A new sitting: the party's identity is verified anew before the waiting room.
+    expect(hearing.about(PARTY_A, 'ENTER_WAITING')?.code).toBe('IDENTITY_NOT_VERIFIED');
+    approveManually(hearing, PARTY_A);
     hearing.as(PARTY_A, 'ENTER_WAITING');
     expect(hearing.about(PARTY_A, 'JOIN_ROOM')?.code).toBe('INVALID_STATE');
     expect(hearing.about(PARTY_A, 'ADMIT')).toBeNull();

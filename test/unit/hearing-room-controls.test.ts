@@ -91,6 +91,10 @@ describe('entering a hearing', () => {
     expect(entryStage(seat(hearing, PARTY_A), state(hearing))).toBe('deviceCheck');
     expect(entryCommands(seat(hearing, PARTY_A), state(hearing), '本人确认身份')).toEqual([]);
     hearing.as(PARTY_A, 'DEVICE_CHECKED');
+    // The identity gate: a live face check first; until then "enter" would only declare.
+    expect(entryStage(seat(hearing, PARTY_A), state(hearing))).toBe('identityCheck');
+    expect(entryCommands(seat(hearing, PARTY_A), state(hearing), '本人确认').map((command) => command.type)).toEqual(['DECLARE_IDENTITY']);
+    hearing.about(PARTY_A, 'IDENTITY_VERIFIED');
     expect(entryStage(seat(hearing, PARTY_A), state(hearing))).toBe('acknowledge');
     const commands = entryCommands(seat(hearing, PARTY_A), state(hearing), '本人张三确认以真实身份参加庭审');
     expect(commands.map((command) => command.type)).toEqual(['DECLARE_IDENTITY', 'ENTER_WAITING']);
@@ -119,6 +123,9 @@ describe('entering a hearing', () => {
     const commands = entryCommands(seat(hearing, PARTY_A), state(hearing), '本人确认身份');
     expect(commands.map((command) => command.type)).toEqual(['DECLARE_IDENTITY']);
     for (const { type, ...fields } of commands) hearing.send(type, senderOf(PARTY_A), fields);
+    // The identity check can be made before the lobby opens, too.
+    expect(entryStage(seat(hearing, PARTY_A), state(hearing))).toBe('identityCheck');
+    hearing.about(PARTY_A, 'IDENTITY_VERIFIED');
     expect(entryStage(seat(hearing, PARTY_A), state(hearing))).toBe('notYetOpen');
     hearing.stop();
   });

@@ -13,7 +13,9 @@ import { EcourtTranscriptDownload } from './elements/transcript-download.ts';
 import { EcourtEvidenceViewer } from './elements/evidence-viewer.ts';
 import { EcourtEvidenceList } from './elements/evidence-list.ts';
 import { EcourtDeviceCheck } from './elements/device-check.ts';
+import { EcourtIdentityCheck } from './elements/identity-check.ts';
 import { EcourtHearingRoom } from './elements/hearing-room.ts';
+import { EcourtVerifyDocument } from './elements/verify-document.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
@@ -29,7 +31,9 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-evidence-viewer', EcourtEvidenceViewer],
   ['ecourt-evidence-list', EcourtEvidenceList],
   ['ecourt-device-check', EcourtDeviceCheck],
+  ['ecourt-identity-check', EcourtIdentityCheck],
   ['ecourt-hearing-room', EcourtHearingRoom],
+  ['ecourt-verify-document', EcourtVerifyDocument],
 ];
 for (const [name, constructor] of elements) {
   if (!customElements.get(name)) customElements.define(name, constructor);
@@ -50,6 +54,8 @@ declare global {
     'ecourt-evidence-viewer': EcourtEvidenceViewer;
     'ecourt-evidence-list': EcourtEvidenceList;
     'ecourt-device-check': EcourtDeviceCheck;
+    'ecourt-identity-check': EcourtIdentityCheck;
     'ecourt-hearing-room': EcourtHearingRoom;
+    'ecourt-verify-document': EcourtVerifyDocument;
   }
 }

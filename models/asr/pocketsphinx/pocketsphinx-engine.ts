@@ -26,11 +26,13 @@ const BACKLOG_REPORT_STEP_MS = 500;
  * How hard the decoder searches. `fast` (the default) halves the work: every other frame scored
  * (-ds 2), fewer Gaussians (-topn 2), tighter word and HMM limits, a phone-loop lookahead; measured
  * on the 18 s passage it decodes in half the CPU time with the same two word errors (0.03 WER), which is
- * what lets one core hear several speakers. `accurate` is pocketsphinx's own defaults.
+ * what lets one core hear four speakers at once. Cheaper settings measured (no second passes, narrower beams,
+ * -ds 3, -topn 1, fewer HMMs) cost word errors on that passage: docs/BENCHMARKS-ASR.md, "Speakers per core".
+ * `accurate` is pocketsphinx's own defaults.
  */
 export type PocketsphinxDecoding = 'fast' | 'accurate';
 export const POCKETSPHINX_DECODINGS: readonly PocketsphinxDecoding[] = ['fast', 'accurate'];
-const DECODING_ARGS: Record<PocketsphinxDecoding, string[]> = {
+export const POCKETSPHINX_DECODING_ARGS: Readonly<Record<PocketsphinxDecoding, readonly string[]>> = {
   fast: ['-ds', '2', '-topn', '2', '-maxwpf', '5', '-maxhmmpf', '3000', '-pl_window', '20'],
   accurate: [],
 };
@@ -38,6 +40,8 @@ const DECODING_ARGS: Record<PocketsphinxDecoding, string[]> = {
 export interface PocketsphinxEngineOptions {
   /** Default 'fast'. */
   decoding?: PocketsphinxDecoding;
+  /** Decoder options used instead of the preset's: how the benchmarks measure candidate settings. */
+  decodingArgs?: readonly string[];
   /** Holds `en-us/` (acoustic model), `en-us.lm.bin` and `cmudict-en-us.dict`. */
   modelDir?: string;
   logger: Logger;
@@ -67,7 +71,7 @@ export function createPocketsphinxEngine(options: PocketsphinxEngineOptions): As
       );
     }
   }
-  const args = ['-infile', '/dev/stdin', '-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict, '-time', 'yes', ...DECODING_ARGS[options.decoding ?? 'fast']];
+  const args = ['-infile', '/dev/stdin', '-hmm', model.hmm, '-lm', model.lm, '-dict', model.dict, '-time', 'yes', ...(options.decodingArgs ?? POCKETSPHINX_DECODING_ARGS[options.decoding ?? 'fast'])];
   const sessions = new Set<PocketsphinxSession>();
   let closed = false;
 

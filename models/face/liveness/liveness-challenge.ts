@@ -10,8 +10,10 @@ import { eyeAspectRatio, headYaw, landmarkMovement, mouthAspectRatio } from './l
 export const LIVENESS_CHALLENGES = ['turnLeft', 'turnRight', 'blink', 'openMouth'] as const;
 export type LivenessChallenge = (typeof LIVENESS_CHALLENGES)[number];
 
-export function randomChallenge(): LivenessChallenge {
-  return LIVENESS_CHALLENGES[randomInt(LIVENESS_CHALLENGES.length)]!;
+/** One challenge at random, from those the court allows (ECOURT_LIVENESS_CHALLENGES; default all). */
+export function randomChallenge(from: readonly LivenessChallenge[] = LIVENESS_CHALLENGES): LivenessChallenge {
+  const choices = from.length > 0 ? from : LIVENESS_CHALLENGES;
+  return choices[randomInt(choices.length)]!;
 }
 
 /**
@@ -20,7 +22,7 @@ export function randomChallenge(): LivenessChallenge {
  * A JPEG round trip of one photo moves landmarks by 1–2 % of the face width: below STILL, nothing moved.
  */
 export const LIVENESS_LIMITS = {
-  /** The nose must pass these positions (and move at least minYawChange from the first frame). */
+  /** The nose must pass these positions, moving at least minYawChange there from an earlier frame of the sequence. */
   turnedRightBelow: 0.4,
   turnedLeftAbove: 0.6,
   minYawChange: 0.1,
@@ -106,7 +108,7 @@ export function judgeLiveness(
   if (maxDistance >= threshold) {
     return judgement({ code: 'LIVENESS_FACE_CHANGED', message: 'The face changed during the check / 核验过程中人脸发生变化' });
   }
-  if (challengeMet(challenge, scores)) return judgement();
+  if (challengeMet(challenge, scores, frames.map((frame) => frame.yaw))) return judgement();
   // Not as asked: say whether nothing moved at all (a replayed photo) or something else moved.
   if (movement < LIVENESS_LIMITS.stillMovement) return judgement(still);
   return judgement({ code: 'LIVENESS_CHALLENGE_NOT_MET', message: `${CHALLENGE_TEXT[challenge]} was not seen; try again / 未检测到指定动作，请重试` });
@@ -119,13 +121,34 @@ const CHALLENGE_TEXT: Record<LivenessChallenge, string> = {
   openMouth: 'Opening the mouth',
 };
 
-function challengeMet(challenge: LivenessChallenge, scores: LivenessJudgement['scores']): boolean {
+/**
+ * The largest turn in one direction made during the sequence: from the least turned earlier frame to a
+ * frame past the turned limit. Not only from the first frame: a person may still be settling (or, in
+ * a camera's loop, already turning back) when the capture starts; what counts is that the asked
+ * movement happens, in its direction — turning back from a turn is the opposite movement and does not count.
+ */
+function turnDuring(yaws: readonly number[], direction: 'left' | 'right'): number {
+  let best = 0;
+  let start = direction === 'left' ? Infinity : -Infinity;
+  for (const yaw of yaws) {
+    if (direction === 'left') {
+      start = Math.min(start, yaw);
+      if (yaw > LIVENESS_LIMITS.turnedLeftAbove) best = Math.max(best, yaw - start);
+    } else {
+      start = Math.max(start, yaw);
+      if (yaw < LIVENESS_LIMITS.turnedRightBelow) best = Math.max(best, start - yaw);
+    }
+  }
+  return best;
+}
+
+function challengeMet(challenge: LivenessChallenge, scores: LivenessJudgement['scores'], yaws: readonly number[]): boolean {
   const limits = LIVENESS_LIMITS;
   switch (challenge) {
     case 'turnLeft':
-      return scores.yaw.max > limits.turnedLeftAbove && scores.yaw.max - scores.yaw.first >= limits.minYawChange;
+      return turnDuring(yaws, 'left') >= limits.minYawChange;
     case 'turnRight':
-      return scores.yaw.min < limits.turnedRightBelow && scores.yaw.first - scores.yaw.min >= limits.minYawChange;
+      return turnDuring(yaws, 'right') >= limits.minYawChange;
     case 'blink':
       return scores.eyeAspect.max >= limits.openEyes && scores.eyeAspect.min <= scores.eyeAspect.max * limits.closedEyesShare;
     case 'openMouth':

@@ -1,5 +1,6 @@
 // <ecourt-hearing-room hearing>: a live hearing in the browser (在线庭审). The waiting room (status,
-// court discipline to acknowledge, device check), then the room: video grid, the judge's control
+// device check, the live face check of the identity gate, court discipline to acknowledge; for the
+// judge and clerk each party's identity status, the judge's manual check and re-check alerts), then the room: video grid, the judge's control
 // bar, raise hand, chat with the clerk, the live transcript, connection quality for judge and clerk.
 // State and sockets live in hearing-room/live-room.ts; this element renders and sends commands.
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
@@ -15,6 +16,8 @@ import {
   entryCommands,
   entryStage,
   handAction,
+  identityStatus,
+  mayApproveManually,
   isCourtStaff,
   judgeBar,
   mayAdmit,
@@ -47,6 +50,8 @@ export class EcourtHearingRoom extends LitElement {
     panel: { state: true },
     confirmDismiss: { state: true },
     chatDraft: { state: true },
+    manualFor: { state: true },
+    manualNote: { state: true },
   };
 
   static override styles = [
@@ -110,6 +115,9 @@ export class EcourtHearingRoom extends LitElement {
   declare panel: SidePanel;
   declare confirmDismiss: string | null;
   declare chatDraft: string;
+  /** The participant whose manual identity check the judge is recording, and the judge's note. */
+  declare manualFor: string | null;
+  declare manualNote: string;
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
@@ -126,6 +134,8 @@ export class EcourtHearingRoom extends LitElement {
     this.hubUrl = '';
     this.token = '';
     this.acknowledged = false;
+    this.manualFor = null;
+    this.manualNote = '';
     this.busy = false;
     this.commandFailure = null;
     this.panel = 'transcript';
@@ -258,7 +268,7 @@ export class EcourtHearingRoom extends LitElement {
         : html`<p class="muted">${t('hearingRoom.loading')}</p>`;
     }
     const me = room.me;
-    const stage = me ? entryStage(me, hearing.state) : null;
+    const stage = me ? entryStage(me, hearing.state, hearing.identityGate === true) : null;
     return html`<div class="card" data-testid="hearing-room" data-hearing-id=${hearing.id} data-state=${hearing.state} data-stage=${stage ?? 'none'} data-peer=${room.peerState ?? 'none'} data-socket=${room.socketStatus}>
       ${this.renderHead(hearing)}
       ${room.reconnecting || (room.socketStatus !== 'open' && room.inMedia)
@@ -297,8 +307,9 @@ export class EcourtHearingRoom extends LitElement {
   private renderWaitingRoom(hearing: LiveHearing, me: RoomParticipant) {
     const t = this.locale.t.bind(this.locale);
     const lang = this.locale.lang;
-    const stage = entryStage(me, hearing.state);
-    const commands = entryCommands(me, hearing.state, this.declarationText(me));
+    const gated = hearing.identityGate === true;
+    const stage = entryStage(me, hearing.state, gated);
+    const commands = entryCommands(me, hearing.state, this.declarationText(me), gated);
     const deviceCheck = html`<ecourt-device-check
       hearing=${hearing.id}
       api-base=${this.api}
@@ -309,6 +320,18 @@ export class EcourtHearingRoom extends LitElement {
     switch (stage) {
       case 'deviceCheck':
         body = html`<p data-testid="hearing-need-device-check">${t('hearingRoom.needDeviceCheck')}</p>${deviceCheck}`;
+        break;
+      case 'identityCheck':
+        // A pass tells the hearing itself (the hub sends IDENTITY_VERIFIED); the room's events bring it here.
+        body = html`<p data-testid="hearing-need-identity-check">${t('hearingRoom.needIdentityCheck')}</p>
+          <ecourt-identity-check
+            purpose="hearing"
+            hearing-id=${hearing.id}
+            api-base=${this.api}
+            token=${this.token}
+            @identity-checked=${(event: CustomEvent<{ passed: boolean }>) => (event.detail.passed ? void this.room?.reload() : undefined)}
+          ></ecourt-identity-check>
+          <details><summary>${t('hearingRoom.deviceCheckAgain')}</summary>${deviceCheck}</details>`;
         break;
       case 'acknowledge':
         body = html`<section data-testid="hearing-discipline">
@@ -349,7 +372,7 @@ export class EcourtHearingRoom extends LitElement {
     }
     return html`<section data-testid="hearing-waiting-room">${body}</section>
       ${stage === 'acknowledge' ? this.openLobbyButton(hearing, me) : nothing}
-      ${seesWaitingList(me) ? this.renderWaitingList(hearing, me) : nothing}
+      ${seesWaitingList(me) ? html`${this.renderIdentityAlerts(hearing)}${this.renderWaitingList(hearing, me)}${this.renderIdentities(hearing, me)}` : nothing}
       ${stage === 'waiting' || stage === 'joining' ? this.renderChat(me) : nothing}`;
   }
 
@@ -396,7 +419,7 @@ export class EcourtHearingRoom extends LitElement {
           </div>
         </section>
         <aside class="side">
-          ${seesWaitingList(me) ? this.renderWaitingList(hearing, me) : nothing}
+          ${seesWaitingList(me) ? html`${this.renderIdentityAlerts(hearing)}${this.renderWaitingList(hearing, me)}${this.renderIdentities(hearing, me)}` : nothing}
           <div class="tabs" role="tablist">
             <button type="button" role="tab" aria-selected=${String(this.panel === 'transcript')} data-testid="hearing-tab-transcript" @click=${() => (this.panel = 'transcript')}>${t('hearingRoom.transcript')}</button>
             <button type="button" role="tab" aria-selected=${String(this.panel === 'chat')} data-testid="hearing-tab-chat" @click=${() => (this.panel = 'chat')}>${t('hearingRoom.chat')}</button>
@@ -487,6 +510,44 @@ export class EcourtHearingRoom extends LitElement {
       ? html`<button type="button" data-testid="tile-dismiss-confirm" ?disabled=${this.busy} @click=${() => this.run([{ type: 'DISMISS', participantId: p.participantId }])}>${t('hearingRoom.dismissConfirm')}</button>
           <button type="button" class="secondary" @click=${() => (this.confirmDismiss = null)}>${t('hearingRoom.cancel')}</button>`
       : html`<button type="button" class="secondary" data-testid="tile-dismiss" @click=${() => (this.confirmDismiss = p.participantId)}>${t('hearingRoom.dismiss')}</button>`;
+  }
+
+  /** Re-checks that did not match, where the judge and clerk cannot miss them. */
+  private renderIdentityAlerts(hearing: LiveHearing) {
+    const t = this.locale.t.bind(this.locale);
+    const alerted = hearing.participants.filter((p) => p.identityAlert);
+    return alerted.map(
+      (p) => html`<div class="error" role="alert" data-testid="hearing-identity-alert" data-participant-id=${p.participantId}>
+        ${t('hearingRoom.identityAlert', { name: p.displayName, outcome: t(`hearingRoom.identityOutcome.${p.identityAlert!.outcome}` as MessageKey) })}
+      </div>`,
+    );
+  }
+
+  /** Each party's identity (face ✓ / manual / not yet / alert) and, for the judge, the manual check (人工核验). */
+  private renderIdentities(hearing: LiveHearing, me: RoomParticipant) {
+    const t = this.locale.t.bind(this.locale);
+    const others = hearing.participants.filter((p) => !isCourtStaff(p.role));
+    if (others.length === 0 || hearing.identityGate !== true) return nothing;
+    return html`<section data-testid="hearing-identities">
+      <h3>${t('hearingRoom.participants')}</h3>
+      <ul>
+        ${others.map((p) => {
+          const status = identityStatus(p);
+          return html`<li data-participant-id=${p.participantId}>
+            <span>${p.displayName} · ${this.roleName(p.role)}
+              <span class="badge" data-testid="hearing-identity-status" data-status=${status}>${t(`hearingRoom.identity.${status}` as MessageKey)}</span></span>
+            ${mayApproveManually(me, p, hearing.state)
+              ? this.manualFor === p.participantId
+                ? html`<input type="text" data-testid="hearing-manual-note" maxlength="1000" placeholder=${t('hearingRoom.manualNote')} .value=${live(this.manualNote)} @input=${(event: Event) => (this.manualNote = (event.target as HTMLInputElement).value)} />
+                    <button type="button" data-testid="hearing-manual-confirm" ?disabled=${this.busy || this.manualNote.trim().length < 2}
+                      @click=${() => void this.run([{ type: 'APPROVE_MANUAL_IDENTITY', participantId: p.participantId, note: this.manualNote.trim() }]).then(() => { if (!this.commandFailure) { this.manualFor = null; this.manualNote = ''; } })}>${t('hearingRoom.confirmManual')}</button>
+                    <button type="button" class="secondary" @click=${() => (this.manualFor = null)}>${t('hearingRoom.cancel')}</button>`
+                : html`<button type="button" class="secondary" data-testid="hearing-approve-manually" data-participant-id=${p.participantId} @click=${() => { this.manualFor = p.participantId; this.manualNote = ''; }}>${t('hearingRoom.approveManually')}</button>`
+              : nothing}
+          </li>`;
+        })}
+      </ul>
+    </section>`;
   }
 
   private renderWaitingList(hearing: LiveHearing, me: RoomParticipant) {

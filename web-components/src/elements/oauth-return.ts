@@ -1,6 +1,7 @@
 // <ecourt-oauth-return>: where the hub sends the browser after an external sign-in (#/oauth?…).
 // A one-time ticket is exchanged for the session; a first-time identity (pending) is linked to the
-// account the person then signs into with their password (账号绑定), or they register first.
+// account the person then signs into with their password (账号绑定), or to the account they open by
+// real-name registration here (the registration carries the pending identity).
 import { LitElement, html, css } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController } from '../locale.ts';
@@ -31,6 +32,8 @@ export class EcourtOAuthReturn extends LitElement {
   declare failure: unknown;
   private readonly locale = new LocaleController(this);
   private pending: string | null = null;
+  /** The provider's name for the person: only a suggestion for the registration form. */
+  private suggestedName = '';
 
   constructor() {
     super();
@@ -46,6 +49,7 @@ export class EcourtOAuthReturn extends LitElement {
     history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/oauth`);
     const ticket = params.get('ticket');
     this.pending = params.get('pending');
+    this.suggestedName = params.get('name') ?? '';
     if (ticket) void this.exchange(ticket);
     else if (this.pending) this.stage = 'pending';
     else this.fail(null);
@@ -92,7 +96,12 @@ export class EcourtOAuthReturn extends LitElement {
             // Our own login: linking comes first, the portal moves on once it is done.
             event.stopPropagation();
             void this.link();
-          }}></ecourt-login>`;
+          }}></ecourt-login>
+          <details data-testid="oauth-register">
+            <summary>${t('register.open')}</summary>
+            <!-- Registering links the pending identity itself; its ecourt-login reaches the portal. -->
+            <ecourt-registration api-base=${this.apiBase} pending-external-identity=${this.pending ?? ''} suggested-name=${this.suggestedName}></ecourt-registration>
+          </details>`;
       case 'linked':
         return html`<p role="status" data-testid="oauth-linked">${t('oauth.linked')}</p>
           <p><a class="button" href="#/cases">${t('nav.cases')}</a></p>`;

@@ -1,7 +1,7 @@
 // <ecourt-portal>: the demo court's website: header with the court's name, navigation, language
 // switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>,
 // #/cases/<id>/hearings/<hearingId>/transcript, #/cases/<id>/hearings/<hearingId>/room,
-// #/cases/<id>/evidence/<evidenceId>, #/file).
+// #/cases/<id>/evidence/<evidenceId>, #/file, #/verify — 文书验证, open to everyone).
 import { LitElement, html, css, nothing } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController, setLang } from '../locale.ts';
@@ -21,7 +21,8 @@ type Route =
   | { page: 'transcript'; caseId: string; hearingId: string }
   | { page: 'hearingRoom'; caseId: string; hearingId: string }
   | { page: 'evidence'; caseId: string; evidenceId: string }
-  | { page: 'file' };
+  | { page: 'file' }
+  | { page: 'verify' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/oauth' || path.startsWith('/oauth?')) return { page: 'oauth' };
   if (path === '/cases') return { page: 'cases' };
   if (path === '/file') return { page: 'file' };
+  if (path === '/verify') return { page: 'verify' };
   const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
   if (transcriptMatch?.[1] && transcriptMatch[2]) {
     return { page: 'transcript', caseId: decodeURIComponent(transcriptMatch[1]), hearingId: decodeURIComponent(transcriptMatch[2]) };
@@ -182,6 +184,7 @@ export class EcourtPortal extends LitElement {
               ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' || page === 'hearingRoom' || page === 'evidence' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
               : nothing}
             ${canFile ? html`<li><a href="#/file" data-testid="nav-file" aria-current=${page === 'file' ? 'page' : 'false'}>${t('nav.file')}</a></li>` : nothing}
+            <li><a href="#/verify" data-testid="nav-verify" aria-current=${page === 'verify' ? 'page' : 'false'}>${t('nav.verify')}</a></li>
             ${session
               ? html`<li><button class="link" type="button" data-testid="nav-logout" @click=${this.logout}>${t('nav.logout')}</button></li>
                   <li class="user" data-testid="signed-in-user">
@@ -200,6 +203,8 @@ export class EcourtPortal extends LitElement {
     const session = this.sessions.session;
     const route = this.route;
     if (route.page === 'home') return this.renderHome();
+    // Before the sign-in check: anyone who received a court document may verify it.
+    if (route.page === 'verify') return html`<ecourt-verify-document api-base=${this.apiBase}></ecourt-verify-document>`;
     if (route.page === 'oauth') {
       return html`<div class="card"><ecourt-oauth-return api-base=${this.apiBase} @ecourt-login=${() => this.go('#/cases')}></ecourt-oauth-return></div>`;
     }
@@ -265,6 +270,7 @@ export class EcourtPortal extends LitElement {
                     ? html`<a class="button" href="#/file">${t('nav.file')}</a>`
                     : nothing}`
               : html`<a class="button" href="#/login" data-testid="home-login">${t('nav.login')}</a>`}
+            <a class="button" href="#/verify" data-testid="home-verify">${t('nav.verify')}</a>
           </div>
         </section>
       </div>

@@ -180,6 +180,16 @@ export class EcourtTranscriptReview extends LitElement {
               ${hearing?.transcript?.confirmBy ? html`<br />${t('review.deadline', { at: formatDateTime(lang, hearing.transcript.confirmBy) })}` : nothing}`}
       </div>
       ${this.failure ? html`<div class="error" role="alert" data-testid="review-error">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
+      ${(this.failure as { code?: string } | null)?.code === 'FACE_CHECK_REQUIRED' && hearing?.state === 'transcriptConfirmation'
+        ? // 刷脸确认: the hub asks enrolled reviewers for a fresh face check; after a pass the review goes in again.
+          html`<ecourt-identity-check
+            purpose="transcript"
+            hearing-id=${this.hearingId}
+            api-base=${this.apiBase}
+            token=${this.token}
+            @identity-checked=${(event: CustomEvent<{ passed: boolean }>) => (event.detail.passed ? void this.submitReview() : undefined)}
+          ></ecourt-identity-check>`
+        : nothing}
       ${mine?.transcriptReview ? this.renderOwnReview(mine, hearing!.state === 'transcriptConfirmation') : nothing}
       ${isJudge && hearing ? this.renderReviews(hearing.participants, hearing.state === 'transcriptConfirmation') : nothing}
     </section>`;

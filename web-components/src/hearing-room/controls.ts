@@ -2,7 +2,7 @@
 // state, and the steps that take a participant from the invitation into the room. Mirrors the
 // hearing actor's rules (actors/hearing/) so the browser offers only what the actor would accept;
 // the actor still decides.
-import type { HearingState, ParticipantRole, ParticipantStatus } from '../../../actors/hearing/hearing.protocol.ts';
+import type { HearingState, IdentityCheckMethod, IdentityRecheckOutcome, ParticipantRole, ParticipantStatus } from '../../../actors/hearing/hearing.protocol.ts';
 
 /** The participant as the hearing summary shows them (participantSummary). */
 export interface RoomParticipant {
@@ -13,6 +13,10 @@ export interface RoomParticipant {
   status: ParticipantStatus;
   muted: boolean;
   handRaised: boolean;
+  /** How the identity was verified (身份核验); absent in summaries from before the gate. */
+  identityCheck?: { method: IdentityCheckMethod; at: string } | null;
+  /** A re-check during the hearing that did not match (shown to judge and clerk). */
+  identityAlert?: { at: string; outcome: IdentityRecheckOutcome; checkId: string } | null;
 }
 
 /** Hearing states with a waiting room and a room (the actor's presence() table). */
@@ -91,9 +95,29 @@ export function handAction(me: RoomParticipant, state: HearingState): 'RAISE_HAN
   return me.handRaised ? 'LOWER_HAND' : 'RAISE_HAND';
 }
 
+/**
+ * Whether the identity gate still keeps `me` out of the waiting room (awaitsIdentityCheck in
+ * hearing-participants.ts): `gated` is the hearing's identityGate (false for hearings from before it).
+ */
+export const awaitsIdentityCheck = (me: RoomParticipant, gated: boolean): boolean => gated && !isCourtStaff(me.role) && (me.identityCheck ?? null) === null;
+
+/** What the judge's participant list shows of someone's identity. */
+export type IdentityStatus = 'face' | 'manual' | 'notYet' | 'alert' | 'staff';
+
+export function identityStatus(participant: RoomParticipant): IdentityStatus {
+  if (participant.identityAlert) return 'alert';
+  if (participant.identityCheck) return participant.identityCheck.method;
+  return isCourtStaff(participant.role) ? 'staff' : 'notYet';
+}
+
+/** The judge may check a party by other means (人工核验) until the party is sent out. */
+export const mayApproveManually = (me: RoomParticipant, other: RoomParticipant, state: HearingState): boolean =>
+  me.role === 'judge' && !isCourtStaff(other.role) && other.status !== 'dismissed' && (other.identityCheck ?? null) === null && PREPARATION_STATES.has(state);
+
 /** Where a participant stands on the way in, for the waiting-room screen. */
 export type EntryStage =
   | 'deviceCheck' // 设备检测 first: the actor takes the identity declaration only after it
+  | 'identityCheck' // 身份核验: a live face check (or the judge's manual check) before the waiting room
   | 'acknowledge' // read the court discipline, declare identity, then enter
   | 'notYetOpen' // prepared, but the waiting room opens later
   | 'waiting' // 候庭: the judge or clerk admits
@@ -102,9 +126,10 @@ export type EntryStage =
   | 'closed' // the hearing is over (or cancelled): nothing to enter
   | 'dismissed';
 
-export function entryStage(me: RoomParticipant, state: HearingState): EntryStage {
+export function entryStage(me: RoomParticipant, state: HearingState, gated = true): EntryStage {
   if (me.status === 'dismissed') return 'dismissed';
   if (!PREPARATION_STATES.has(state)) return 'closed';
+  if (['deviceChecked', 'identityChecked', 'left'].includes(me.status) && awaitsIdentityCheck(me, gated)) return 'identityCheck';
   switch (me.status) {
     case 'invited':
       return 'deviceCheck';
@@ -134,14 +159,16 @@ export type EntryCommand =
 /**
  * The commands "enter" sends, in order, once the discipline is acknowledged: the declaration
  * when not yet recorded, then the waiting room — or, for judge and clerk, who are not admitted
- * by anyone, straight into the room. Before the lobby opens only the declaration can be sent.
+ * by anyone, straight into the room. Before the lobby opens, or while a party's identity is not yet
+ * verified, only the declaration can be sent.
  */
-export function entryCommands(me: RoomParticipant, state: HearingState, declaration: string): EntryCommand[] {
+export function entryCommands(me: RoomParticipant, state: HearingState, declaration: string, gated = true): EntryCommand[] {
   const commands: EntryCommand[] = [];
   const id = me.participantId;
   if (me.status === 'deviceChecked') commands.push({ type: 'DECLARE_IDENTITY', participantId: id, declaration });
   else if (me.status !== 'identityChecked' && me.status !== 'left') return commands;
-  if (!roomIsOpen(state)) return commands;
+  // Without a verified identity the actor would refuse the waiting room (IDENTITY_NOT_VERIFIED).
+  if (!roomIsOpen(state) || awaitsIdentityCheck(me, gated)) return commands;
   commands.push(isCourtStaff(me.role) ? { type: 'JOIN_ROOM', participantId: id } : { type: 'ENTER_WAITING', participantId: id });
   return commands;
 }

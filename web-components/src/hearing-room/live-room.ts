@@ -237,7 +237,7 @@ export class LiveRoom {
     const me = this.me;
     const hearing = this.hearing;
     if (!me || !hearing) return;
-    const stage = entryStage(me, hearing.state);
+    const stage = entryStage(me, hearing.state, hearing.identityGate === true);
     if (stage === 'joining' && !this.joining) void this.join(true);
     else if (stage === 'inRoom' && !this.link && !this.joining && !this.reconnecting) void this.join(false);
     else if (this.link && (!roomIsOpen(hearing.state) || me.status === 'dismissed' || me.status === 'left')) {

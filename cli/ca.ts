@@ -1,0 +1,85 @@
+// `ecourt ca init|issue|revoke|list|root`: the court's own certificate authority for seals and signatures.
+// Exit 0 done, 1 refused (exists already, unknown id, invalid fields), 2 bad usage.
+import { parseArgs } from 'node:util';
+import type { Config } from '../platform/config.ts';
+import { AppError } from '../platform/errors.ts';
+import { CERTIFICATE_KINDS, type CertificateEntry, type CertificateKind } from '../documents/ca/court-ca.ts';
+import { openCourtCa } from '../documents/ca/open-court-ca.ts';
+import { toPem } from '../documents/ca/x509.ts';
+
+export class CaUsageError extends Error {}
+
+export const CA_USAGE = `usage:
+  ecourt ca init --court <court name> --code <court code> [--json]
+  ecourt ca issue <id> --kind ${CERTIFICATE_KINDS.join('|')} --name <name> [--department <department>] [--days N] [--json]
+  ecourt ca revoke <id> [--reason <text>] [--json]
+  ecourt ca list [--json]
+  ecourt ca root [--crl]                  print the root certificate (or the CRL) as PEM`;
+
+const options = {
+  json: { type: 'boolean', default: false },
+  court: { type: 'string' },
+  code: { type: 'string' },
+  kind: { type: 'string' },
+  name: { type: 'string' },
+  department: { type: 'string' },
+  days: { type: 'string' },
+  reason: { type: 'string' },
+  crl: { type: 'boolean', default: false },
+} as const;
+
+export async function ca(args: string[], config: Config): Promise<number> {
+  const [subcommand, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  const authority = openCourtCa(config);
+  try {
+    switch (subcommand) {
+      case 'init': {
+        if (!values.court || !values.code || positionals.length > 0) throw new CaUsageError(CA_USAGE);
+        const root = authority.init({ court: values.court, courtCode: values.code });
+        return print(values.json, { dir: authority.dir, root }, `Court CA created in ${authority.dir} / 法院CA已创建: ${root.name}, serial ${root.serial}`);
+      }
+      case 'issue': {
+        if (positionals.length !== 1 || !values.kind || !values.name) throw new CaUsageError(CA_USAGE);
+        if (!(CERTIFICATE_KINDS as readonly string[]).includes(values.kind)) throw new CaUsageError(`--kind must be one of ${CERTIFICATE_KINDS.join(', ')}`);
+        const days = values.days === undefined ? undefined : Number(values.days);
+        const entry = authority.issue({ id: positionals[0]!, kind: values.kind as CertificateKind, name: values.name, department: values.department, days });
+        return print(values.json, entry, `issued / 已签发: ${describe(entry)}`);
+      }
+      case 'revoke': {
+        if (positionals.length !== 1) throw new CaUsageError(CA_USAGE);
+        const entry = authority.revoke(positionals[0]!, values.reason);
+        return print(values.json, entry, `revoked / 已吊销: ${describe(entry)}`);
+      }
+      case 'list': {
+        const listing = authority.list();
+        const lines = [`${listing.court} (${listing.courtCode}) — root serial ${listing.root.serial}, valid to ${listing.root.notAfter}`, ...listing.certificates.map(describe)];
+        return print(values.json, listing, lines.join('\n'));
+      }
+      case 'root': {
+        process.stdout.write(values.crl ? toPem('X509 CRL', authority.crl()) : toPem('CERTIFICATE', authority.rootCertificate()));
+        return 0;
+      }
+      case 'help':
+        console.log(CA_USAGE);
+        return 0;
+      default:
+        throw new CaUsageError(CA_USAGE);
+    }
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code === 'INTERNAL') throw error;
+    if (values.json) console.log(JSON.stringify(error.toBody(), null, 2));
+    else console.error(`refused: ${error.code} — ${error.message}`);
+    return 1;
+  }
+}
+
+function describe(entry: CertificateEntry): string {
+  const state = entry.revokedAt ? `REVOKED ${entry.revokedAt}` : `valid to ${entry.notAfter}`;
+  return `${entry.id}\t${entry.kind}\t${entry.name}${entry.department ? ` (${entry.department})` : ''}\tserial ${entry.serial}\t${state}`;
+}
+
+function print(json: boolean, value: unknown, line: string): number {
+  console.log(json ? JSON.stringify(value, null, 2) : line);
+  return 0;
+}

@@ -1,0 +1,117 @@
+// 文书验证 for everyone: anyone who received a court document uploads the PDF and learns whether its
+// signatures are intact and trusted to this court's CA, whether it changed after the last signature,
+// and whether the court issued it (by SHA-256, kind and date only). Public, so rate limited per address.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { openCourtCa } from '../../documents/ca/open-court-ca.ts';
+import { verifyPdf, type TrustAnchors } from '../../documents/signing/verify-pdf.ts';
+import { findIssuedDocument } from '../../storage/documents/find-issued-document.ts';
+import { publicAccess } from '../auth/access.ts';
+import { paths } from '../http/paths.ts';
+import { defineRoute, rawBodySchema, type AnyRoute } from '../http/route.ts';
+import { PhoneCodeAddressLimit } from './registration-rate-limit.ts';
+
+/** A court document with many sealed pages stays well under this; bigger uploads are refused with 413 unread. */
+export const MAX_VERIFY_DOCUMENT_BYTES = 20 * 1024 * 1024;
+/** Verifications per client address per hour: generous for a person, a brake on using the hub as a free PDF parser. */
+export const VERIFICATIONS_PER_ADDRESS_HOUR = 60;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const signatureVerificationSchema = z.object({
+  field: z.string().describe('The signature field name in the PDF'),
+  signer: z
+    .object({ commonName: z.string().nullable(), organization: z.string().nullable(), organizationalUnit: z.string().nullable(), serial: z.string() })
+    .nullable()
+    .describe("The signer certificate's subject (the seal's or the judge's name, the court, the department)"),
+  seal: z.string().nullable().describe("This court's seal/certificate id when the certificate is one it issued"),
+  signingTime: z.string().nullable().describe('ISO 8601 instant the signature claims'),
+  intact: z.boolean().describe('The signed bytes are unchanged and the signature verifies'),
+  coversWholeDocument: z.boolean(),
+  changesAfter: z.enum(['none', 'signatures-only', 'other']).describe('What later revisions changed'),
+  trusted: z.boolean().describe("The certificate chains to this court's CA"),
+  certificateValidAtSigning: z.boolean(),
+  revoked: z.boolean(),
+  revokedAt: z.string().nullable(),
+  valid: z.boolean(),
+  problems: z.array(z.string()).describe('Why the signature is not valid (English)'),
+});
+
+export const documentVerificationSchema = z.object({
+  sha256: sha256Hex,
+  valid: z.boolean().describe('At least one signature, and every one valid'),
+  signatures: z.array(signatureVerificationSchema),
+  changedAfterLastSignature: z.boolean().nullable().describe('Bytes were appended after the last signature; null without signatures'),
+  inLedger: z.boolean().describe('The file, or a signed revision of it, is a document this court issued'),
+  ledger: z
+    .object({ kind: z.string(), issuedOn: z.iso.date().describe('Court date (UTC+8)'), matched: z.enum(['file', 'signed-revision']) })
+    .nullable()
+    .describe('Only what the document is and when; never its case or parties'),
+});
+
+/** The court's calendar date (China Standard Time, no daylight saving). */
+const courtDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** One route per hub, with its own per-address budget (the routes list is built per hub). */
+export function documentVerificationRoutes(): AnyRoute[] {
+  const addressLimit = new PhoneCodeAddressLimit(VERIFICATIONS_PER_ADDRESS_HOUR, 3600_000, 50_000, Date.now, 'Too many documents verified from this address; try again later');
+  const verifyDocument = defineRoute({
+    method: 'post',
+    path: paths.documentVerify,
+    operationId: 'verifyDocument',
+    summary: "Verify a court document (public): each signature (signer, seal, time, intact, trusted to this court's CA, revoked) and whether the court issued it. Body: the raw PDF, at most 20 MB",
+    tags: ['documents'],
+    access: publicAccess,
+    body: rawBodySchema,
+    rawBody: { mediaTypes: ['application/pdf'], limitBytes: () => MAX_VERIFY_DOCUMENT_BYTES },
+    response: documentVerificationSchema,
+    errors: ['RATE_LIMITED', 'DOCUMENT_MALFORMED'],
+    async handle({ body, request, services }) {
+      addressLimit.take(request.address);
+      // Read on every request, not cached: `ecourt ca revoke` (another process) reissues the CRL.
+      const authority = openCourtCa(services.config);
+      const anchors: TrustAnchors = authority.initialised ? { roots: [authority.rootCertificate()], crls: [authority.crl()] } : { roots: [], crls: [] };
+      const seals = new Map(authority.initialised ? authority.list().certificates.map((entry) => [entry.serial, entry.id]) : []);
+      const report = await verifyPdf(body.bytes, anchors);
+      // The court records the hash of what it issued: the whole file, or (when someone signed it again
+      // afterwards) the revision one of the signatures covers.
+      const revisionHashes = new Set<string>();
+      let lastEnd = -1;
+      let lastCovers: boolean | null = null;
+      for (const signature of report.signatures) {
+        const [, , gapEnd, tail] = signature.byteRange;
+        if (signature.byteRange.length !== 4 || gapEnd === undefined || tail === undefined) continue;
+        const end = gapEnd + tail;
+        if (end > body.bytes.length) continue;
+        if (end > lastEnd) [lastEnd, lastCovers] = [end, signature.coversWholeDocument];
+        if (end < body.bytes.length) revisionHashes.add(createHash('sha256').update(body.bytes.subarray(0, end)).digest('hex'));
+      }
+      const match = await findIssuedDocument({ db: services.database.db, hashes: [report.sha256, ...revisionHashes] });
+      return {
+        sha256: report.sha256,
+        valid: report.valid,
+        signatures: report.signatures.map((signature) => ({
+          field: signature.field,
+          signer: signature.signer
+            ? { commonName: signature.signer.commonName ?? null, organization: signature.signer.organization ?? null, organizationalUnit: signature.signer.organizationalUnit ?? null, serial: signature.signer.serial }
+            : null,
+          seal: signature.signer ? (seals.get(signature.signer.serial) ?? null) : null,
+          signingTime: signature.signingTime,
+          intact: signature.intact,
+          coversWholeDocument: signature.coversWholeDocument,
+          changesAfter: signature.changesAfter,
+          trusted: signature.trusted,
+          certificateValidAtSigning: signature.certificateValidAtSigning,
+          revoked: signature.revoked,
+          revokedAt: signature.revokedAt ?? null,
+          valid: signature.valid,
+          problems: signature.problems,
+        })),
+        changedAfterLastSignature: lastCovers === null ? (report.signatures.length > 0 ? true : null) : !lastCovers,
+        inLedger: match !== null,
+        ledger: match ? { kind: match.kind, issuedOn: courtDate(match.issuedAt), matched: match.sha256 === report.sha256 ? ('file' as const) : ('signed-revision' as const) } : null,
+      };
+    },
+  });
+  return [verifyDocument];
+}
