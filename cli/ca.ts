@@ -5,13 +5,13 @@ import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { CERTIFICATE_KINDS, type CertificateEntry, type CertificateKind } from '../documents/ca/court-ca.ts';
 import { openCourtCa } from '../documents/ca/open-court-ca.ts';
-import { toPem } from '../documents/ca/x509.ts';
+import { SIGNATURE_PROFILES, toPem, type SignatureProfile } from '../documents/ca/x509.ts';
 
 export class CaUsageError extends Error {}
 
 export const CA_USAGE = `usage:
   ecourt ca init --court <court name> --code <court code> [--json]
-  ecourt ca issue <id> --kind ${CERTIFICATE_KINDS.join('|')} --name <name> [--department <department>] [--days N] [--json]
+  ecourt ca issue <id> --kind ${CERTIFICATE_KINDS.join('|')} --name <name> [--department <department>] [--days N] [--profile p256|sm2] [--json]
   ecourt ca revoke <id> [--reason <text>] [--json]
   ecourt ca list [--json]
   ecourt ca root [--crl]                  print the root certificate (or the CRL) as PEM`;
@@ -24,6 +24,7 @@ const options = {
   name: { type: 'string' },
   department: { type: 'string' },
   days: { type: 'string' },
+  profile: { type: 'string' },
   reason: { type: 'string' },
   crl: { type: 'boolean', default: false },
 } as const;
@@ -43,7 +44,9 @@ export async function ca(args: string[], config: Config): Promise<number> {
         if (positionals.length !== 1 || !values.kind || !values.name) throw new CaUsageError(CA_USAGE);
         if (!(CERTIFICATE_KINDS as readonly string[]).includes(values.kind)) throw new CaUsageError(`--kind must be one of ${CERTIFICATE_KINDS.join(', ')}`);
         const days = values.days === undefined ? undefined : Number(values.days);
-        const entry = authority.issue({ id: positionals[0]!, kind: values.kind as CertificateKind, name: values.name, department: values.department, days });
+        if (values.profile !== undefined && !(SIGNATURE_PROFILES as readonly string[]).includes(values.profile)) throw new CaUsageError(`--profile must be one of ${SIGNATURE_PROFILES.join(', ')}`);
+        const profile = values.profile as SignatureProfile | undefined;
+        const entry = authority.issue({ id: positionals[0]!, kind: values.kind as CertificateKind, name: values.name, department: values.department, days, ...(profile ? { profile } : {}) });
         return print(values.json, entry, `issued / 已签发: ${describe(entry)}`);
       }
       case 'revoke': {

@@ -25,6 +25,8 @@ Usage:
   ecourt verify <file.pdf> [--json]      check every signature in a PDF (exit 0 all valid, 1 otherwise)
   ecourt document render <template> <data.json> --out <file.pdf|file.docx> [--json]
                                           lay out a court document (ecourt document templates | sample <template>)
+  ecourt archive <caseId> [--out <dir>] [--seal <id>] [--json] | archive verify <dir> [--json]
+                                          the case's electronic case file (电子卷宗): sealed PDF + originals + manifest
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;
@@ -142,6 +144,7 @@ const commands: Record<string, Command> = {
       throw error;
     }
   },
+  archive: async (args, config) => import('./archive.ts').then(({ archive, ArchiveUsageError }) => archive(args, config).catch((error: unknown) => { throw error instanceof ArchiveUsageError ? new UsageError(error.message) : error; })),
   document: async (args) => import('./document.ts').then(({ document, DocumentUsageError }) => document(args).catch((error: unknown) => { throw error instanceof DocumentUsageError ? new UsageError(error.message) : error; })),
   verify: async (args, config) => {
     const { verify, VerifyUsageError } = await import('./verify.ts');

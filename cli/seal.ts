@@ -8,6 +8,7 @@ import { AppError } from '../platform/errors.ts';
 import { openCourtCa } from '../documents/ca/open-court-ca.ts';
 import { applySeal, KEYWORD_OCCURRENCES, SEAL_MODES, type KeywordOccurrence, type SealPlacement } from '../documents/seal/apply-seal.ts';
 import { SUBFILTERS, type SubFilter } from '../documents/signing/incremental-signature.ts';
+import { timestamperFromConfig } from '../documents/tsa/timestamper.ts';
 
 export class SealUsageError extends Error {}
 
@@ -59,6 +60,7 @@ export async function seal(args: string[], config: Config): Promise<number> {
       placement,
       reason: values.reason,
       subFilter: subFilter as SubFilter | undefined,
+      timestamper: timestamperFromConfig(config.ECOURT_TSA, openCourtCa(config)),
     });
     // Written beside the target and renamed, so a failed write never leaves half a document.
     const temporary = `${values.out}.${process.pid}.tmp`;

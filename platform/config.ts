@@ -5,6 +5,19 @@ import { z } from 'zod';
 import { ASR_ENGINE_NAMES } from '../models/asr/asr-engine.ts';
 import { POCKETSPHINX_DECODINGS } from '../models/asr/pocketsphinx/pocketsphinx-engine.ts';
 import { LIVENESS_CHALLENGES } from '../models/face/liveness/liveness-challenge.ts';
+import { DEFAULT_SEAL_NEEDS_APPROVAL, DEFAULT_SEAL_ROLES, parseSealApprovalRoles, parseSealRoles } from './seal-roles.ts';
+
+/** A value parsed by a function that throws with a message: the message becomes the variable's problem. */
+function parsedWith<T>(parse: (value: string) => T) {
+  return (value: string, context: z.RefinementCtx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  };
+}
 
 export const PROCESS_ROLES = ['all', 'hub', 'actors'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -58,6 +71,12 @@ export const configSchema = z.object({
   ECOURT_BLOB_DIR: optionalText,
   /** The court CA's keys, certificates and CRL (documents/ca); defaults to <ECOURT_DATA_DIR>/ca (see caDirOf). */
   ECOURT_CA_DIR: optionalText,
+  /** Signature timestamps (PAdES-T): off, local (the court's own TSA in this process) or an external RFC 3161 TSA's http(s) URL. */
+  ECOURT_TSA: z
+    .string()
+    .trim()
+    .default('off')
+    .refine((value) => value === 'off' || value === 'local' || /^https?:\/\/[^\s]+$/.test(value), { message: 'must be off, local or an http(s) URL of an RFC 3161 TSA' }),
   /** Evidence uploads have their own limit: files are far larger than JSON bodies. */
   ECOURT_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   /** Hearing media (WebRTC) offers and accepts only 127.0.0.1 candidates: one-machine installs and tests. */
@@ -105,6 +124,10 @@ export const configSchema = z.object({
   ECOURT_FACE_IMAGE_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   /** 立案须实名: parties and lawyers file cases only with a passed real-name check; a court may turn it off for migrated accounts. */
   ECOURT_FILING_REQUIRES_REAL_NAME: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  /** 用印权限: per seal (court, judgeSignature or a certificate id), the roles that apply it at once: "court:judge,courtAdmin;judgeSignature:judge" (platform/seal-roles.ts). */
+  ECOURT_SEAL_ROLES: z.string().default(DEFAULT_SEAL_ROLES).transform(parsedWith(parseSealRoles)),
+  /** 用印审批: the roles whose sealing is a request a judge of the case approves (comma list, or "none"). */
+  ECOURT_SEAL_NEEDS_APPROVAL: z.string().default(DEFAULT_SEAL_NEEDS_APPROVAL).transform(parsedWith(parseSealApprovalRoles)),
 });
 
 export type Config = z.infer<typeof configSchema>;

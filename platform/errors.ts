@@ -80,6 +80,18 @@ export const ERROR_CODES = {
   CERTIFICATE_EXPIRED: { http: 409, ws: 4409 },
   /** Keyword sealing (documents/seal): the text to seal over is not in the PDF's text layer, so no seal is placed. */
   SEAL_KEYWORD_NOT_FOUND: { http: 422, ws: 4422 },
+  /** Sealing through the API (documents/sealing): no seal (certificate) of that id in the court CA. */
+  SEAL_NOT_FOUND: { http: 422, ws: 4422 },
+  /** The caller's role may not apply (nor request) that seal (ECOURT_SEAL_ROLES, ECOURT_SEAL_NEEDS_APPROVAL), or may not approve it. */
+  SEAL_ROLE_NOT_ALLOWED: { http: 403, ws: 4403 },
+  /** Only a PDF document can be sealed (a hearing transcript is stored as text). */
+  DOCUMENT_NOT_PDF: { http: 415, ws: 4415 },
+  /** A seal application that was already applied or refused cannot be decided again. */
+  SEAL_APPLICATION_DECIDED: { http: 409, ws: 4409 },
+  /** The document changed since the seal was requested (or while sealing): look at it again and request anew. */
+  DOCUMENT_CHANGED: { http: 409, ws: 4409 },
+  /** Signature timestamps (ECOURT_TSA = an external RFC 3161 TSA's URL): it did not answer with a token for this request. */
+  TSA_UNAVAILABLE: { http: 503, ws: 4503 },
   /** Document templates (documents/templates): data that does not fit the template; details.fields lists every bad field. */
   DOCUMENT_DATA_INVALID: { http: 422, ws: 4422 },
   INTERNAL: { http: 500, ws: 4500 },

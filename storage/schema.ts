@@ -208,6 +208,51 @@ export const documents = pgTable(
   ],
 );
 
+export const SEAL_APPLICATION_STATUSES = ['requested', 'applied', 'refused'] as const;
+export type SealApplicationStatus = (typeof SEAL_APPLICATION_STATUSES)[number];
+
+/**
+ * 用印记录 / 用印审批: every seal applied to a case's document through the API, or requested by a role
+ * that needs a judge's approval (documents/sealing). The document's hash before and after sealing
+ * ties each application to the exact bytes it changed.
+ */
+export const sealApplications = pgTable(
+  'seal_applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    /** The court CA's certificate id of the seal (or a judge's signature). */
+    sealId: text('seal_id').notNull(),
+    mode: text('mode').notNull(),
+    /** The placement asked for (page/x/y, keyword/occurrence, top, size) and, once applied, where each seal landed. */
+    position: jsonb('position').$type<Record<string, unknown>>().notNull(),
+    status: text('status').notNull().$type<SealApplicationStatus>(),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    requestedRole: text('requested_role').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The judge who approved or refused a request; the applier themself when applied at once. */
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** The document's SHA-256 when requested (or applied at once), and after the seal. */
+    sha256Before: text('sha256_before').notNull(),
+    sha256After: text('sha256_after'),
+    /** Why a request was refused. */
+    reason: text('reason'),
+  },
+  (t) => [
+    index('seal_applications_document_idx').on(t.documentId, t.requestedAt),
+    index('seal_applications_case_status_idx').on(t.caseId, t.status),
+    check('seal_applications_status_check', sql`${t.status} in (${quoted(SEAL_APPLICATION_STATUSES)})`),
+  ],
+);
+
 /** Append-only audit log. `detail` never holds personal identifiers in clear. */
 export const auditLog = pgTable(
   'audit_log',

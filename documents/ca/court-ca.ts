@@ -5,9 +5,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.ts';
-import { certificateParts, encodeName, fromPem, issueCertificate, issueCrl, newSerial, serialHex, toPem } from './x509.ts';
+import { certificateParts, encodeName, OID, SIGNATURE_PROFILES, type SignatureProfile, fromPem, issueCertificate, issueCrl, newSerial, serialHex, toPem } from './x509.ts';
 
-export const CERTIFICATE_KINDS = ['court-seal', 'special-seal', 'person'] as const;
+/** `timestamping`: the court's TSA (documents/tsa), a certificate with the critical timeStamping EKU. */
+export const CERTIFICATE_KINDS = ['court-seal', 'special-seal', 'person', 'timestamping'] as const;
 export type CertificateKind = (typeof CERTIFICATE_KINDS)[number];
 
 export interface CertificateEntry {
@@ -16,6 +17,8 @@ export interface CertificateEntry {
   /** The seal's name (e.g. the court's, or 民事审判庭专用章) or the person's name. */
   name: string;
   department?: string;
+  /** `sm2`: an SM2 key signing with SM3 (GB/T 32918); absent: ECDSA P-256 / SHA-256. */
+  profile?: 'sm2';
   /** Upper-case hex, as X509Certificate.serialNumber prints it. */
   serial: string;
   notBefore: string;
@@ -95,13 +98,15 @@ export class CourtCa {
     return this.describeRoot();
   }
 
-  issue(options: { id: string; kind: CertificateKind; name: string; department?: string; days?: number; now?: Date }): CertificateEntry {
+  issue(options: { id: string; kind: CertificateKind; name: string; department?: string; days?: number; now?: Date; profile?: SignatureProfile }): CertificateEntry {
     const state = this.load();
     const problems: string[] = [];
     if (!ID_PATTERN.test(options.id)) problems.push('id');
     if (!CERTIFICATE_KINDS.includes(options.kind)) problems.push('kind');
     if (!options.name.trim() || options.name.length > 64) problems.push('name');
     if (options.kind === 'special-seal' && !options.department?.trim()) problems.push('department');
+    // SM2 for seals and people only: the TSA's tokens must verify with common tools (openssl ts, NSS).
+    if (options.profile !== undefined && (!SIGNATURE_PROFILES.includes(options.profile) || (options.profile === 'sm2' && options.kind === 'timestamping'))) problems.push('profile');
     if (options.days !== undefined && !(Number.isInteger(options.days) && options.days >= 1 && options.days <= 3650)) problems.push('days');
     if (problems.length > 0) {
       throw new AppError('VALIDATION_FAILED', `Invalid certificate request: ${problems.join(', ')} / 证书申请字段有误`, { fields: problems });
@@ -109,7 +114,9 @@ export class CourtCa {
     if (state.certificates.some((entry) => entry.id === options.id)) throw new ConflictError(`A certificate "${options.id}" already exists / 证书标识已存在`);
     const now = options.now ?? new Date();
     const root = this.root();
-    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    // An SM2 key is written as PKCS#8 and read back by signer(): only a key loaded so is OpenSSL's SM2
+    // type, which signs SM2 (with Z); a freshly generated one would sign plain ECDSA on the SM2 curve.
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: options.profile === 'sm2' ? 'SM2' : 'P-256' });
     const notBefore = new Date(now.getTime() - 60_000);
     const notAfter = new Date(now.getTime() + (options.days ?? 3 * 365) * DAY_MS);
     const serial = newSerial();
@@ -123,6 +130,7 @@ export class CourtCa {
       notBefore,
       notAfter,
       isCa: false,
+      ...(options.kind === 'timestamping' ? { extendedKeyUsage: [OID.timeStamping] } : {}),
     });
     this.writeSecret(join(this.dir, 'keys', `${options.id}.key`), this.exportKey(privateKey));
     this.writeFile(join(this.dir, 'certs', `${options.id}.crt`), toPem('CERTIFICATE', certificate));
@@ -131,6 +139,7 @@ export class CourtCa {
       kind: options.kind,
       name: options.name,
       ...(options.department ? { department: options.department } : {}),
+      ...(options.profile === 'sm2' ? { profile: 'sm2' as const } : {}),
       serial: serialHex(serial),
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),

@@ -15,6 +15,12 @@ export const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
   crlNumber: '2.5.29.20',
+  extendedKeyUsage: '2.5.29.37',
+  /** GB/T 32918 SM2 curve, SM3 hash, SM2-with-SM3 signature (GM/T 0006). */
+  sm2Curve: '1.2.156.10197.1.301',
+  sm3: '1.2.156.10197.1.401',
+  sm2WithSm3: '1.2.156.10197.1.501',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
 } as const;
 
 export interface DistinguishedName {
@@ -62,6 +68,8 @@ export interface CertificateRequest {
   notBefore: Date;
   notAfter: Date;
   isCa: boolean;
+  /** Critical extended key usages (a TSA certificate: timeStamping only, RFC 3161 §2.3). */
+  extendedKeyUsage?: string[];
 }
 
 export function issueCertificate(request: CertificateRequest): Buffer {
@@ -71,6 +79,7 @@ export function issueCertificate(request: CertificateRequest): Buffer {
     extension(OID.keyUsage, true, keyUsage),
     extension(OID.subjectKeyIdentifier, false, der.octetString(keyIdentifier(request.publicKey))),
     extension(OID.authorityKeyIdentifier, false, der.sequence(der.tlv(0x80, keyIdentifier(request.issuerPublicKey)))),
+    ...(request.extendedKeyUsage ? [extension(OID.extendedKeyUsage, true, der.sequence(...request.extendedKeyUsage.map((usage) => der.oid(usage))))] : []),
   ];
   const tbs = der.sequence(
     der.explicit(0, der.integer(2)),
@@ -124,6 +133,19 @@ export function certificateParts(certificate: Buffer): { tbs: Buffer; serial: Bu
   const fields = der.children(tbsNode!);
   const offset = fields[0]!.tag === 0xa0 ? 1 : 0;
   return { tbs: tbsNode!.raw, serial: fields[offset]!.raw, issuer: fields[offset + 2]!.raw, subject: fields[offset + 4]!.raw };
+}
+
+export const SIGNATURE_PROFILES = ['p256', 'sm2'] as const;
+export type SignatureProfile = (typeof SIGNATURE_PROFILES)[number];
+
+/** How a certificate's key signs: ECDSA P-256 with SHA-256, or SM2 with SM3 (read from its public key's curve). */
+export function signatureProfileOf(certificate: Buffer): SignatureProfile {
+  const [tbsNode] = der.children(der.read(certificate));
+  const fields = der.children(tbsNode!);
+  const offset = fields[0]!.tag === 0xa0 ? 1 : 0;
+  const [algorithm] = der.children(fields[offset + 5]!);
+  const curve = der.children(algorithm!)[1];
+  return curve?.tag === 0x06 && der.readOid(curve) === OID.sm2Curve ? 'sm2' : 'p256';
 }
 
 /** A CRL's signed part, signature and revoked serial numbers (hex, as in X509Certificate.serialNumber). */

@@ -9,6 +9,8 @@ import type { Signer } from '../ca/court-ca.ts';
 import type { SubFilter } from '../signing/incremental-signature.ts';
 import { malformed, openPdf } from '../signing/pdf-source.ts';
 import { signPdf, type SignedPdf } from '../signing/sign-pdf.ts';
+import { timestampSignedPdf } from '../tsa/stamp-signature.ts';
+import type { Timestamper } from '../tsa/timestamper.ts';
 import { drawCourtSeal, drawPersonSignature, type Appearance } from './court-seal.ts';
 import { drawCrossPageStrips } from './cross-page-seal.ts';
 import { findKeyword } from './find-keyword.ts';
@@ -73,6 +75,8 @@ export interface ApplySealRequest {
   reason?: string;
   signingTime?: Date;
   subFilter?: SubFilter;
+  /** ECOURT_TSA (documents/tsa/timestamper.ts): each signature gets the TSA's timestamp (PAdES-T). */
+  timestamper?: Timestamper;
 }
 
 export const DEFAULT_SEAL_SIZE = 119;
@@ -100,6 +104,9 @@ async function drawAppearance(source: PdfSource, signer: Signer, size: number): 
       });
 }
 
+const stampIfAsked = (request: ApplySealRequest, signed: SignedPdf): Promise<SignedPdf> | SignedPdf =>
+  request.timestamper ? timestampSignedPdf(signed, request.timestamper) : signed;
+
 const defaultReason = (signer: Signer) => (signer.entry.kind === 'person' ? '签名 / signature' : '电子签章 / court seal');
 
 /** One visible signature whose widget's lower-left corner is (x, y) on the 1-based page. */
@@ -110,7 +117,7 @@ async function signAt(request: ApplySealRequest, pdf: Buffer, page: number, at: 
   if (!Number.isInteger(page) || page < 1 || page > pageCount) throw invalid(['page'], pageCount);
   const appearance = await drawAppearance(source, request.signer, size);
   const { x, y } = at(appearance, source.doc.getPage(page - 1).getSize(), pageCount);
-  const signed = signPdf({
+  const signed = await stampIfAsked(request, signPdf({
     source,
     signer: request.signer,
     page: page - 1,
@@ -118,7 +125,7 @@ async function signAt(request: ApplySealRequest, pdf: Buffer, page: number, at: 
     signingTime: request.signingTime,
     subFilter: request.subFilter,
     reason: request.reason ?? defaultReason(request.signer),
-  });
+  }));
   return { signed, placed: { field: signed.fieldName, page, x, y, width: appearance.width, height: appearance.height } };
 }
 
@@ -186,7 +193,7 @@ async function applyCrossPage(request: ApplySealRequest, placement: CrossPagePla
   // appearance is empty because the strip is already drawn in the page's content.
   const lastStrip = strips[strips.length - 1]!;
   const empty = source.doc.context.register(source.doc.context.stream('', { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, lastStrip.width, lastStrip.height] }));
-  const signed = signPdf({
+  const signed = await stampIfAsked(request, signPdf({
     source,
     signer: request.signer,
     page: lastStrip.page,
@@ -195,7 +202,7 @@ async function applyCrossPage(request: ApplySealRequest, placement: CrossPagePla
     signingTime: request.signingTime,
     subFilter: request.subFilter,
     reason: request.reason ?? '骑缝章 / cross-page seal',
-  });
+  }));
   const pages = strips.map((strip) => ({ page: strip.page + 1, x: strip.x, y: strip.y, width: strip.width, height: strip.height }));
   return { ...signed, placed: [{ field: signed.fieldName, ...pages[pages.length - 1]! }], strips: pages };
 }

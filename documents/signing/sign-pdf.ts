@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { PDFRef } from 'pdf-lib';
 import type { Signer } from '../ca/court-ca.ts';
-import { createSignedData } from './cms.ts';
+import { createSignedData, digestNameFor } from './cms.ts';
 import { prepareSignature, type SubFilter } from './incremental-signature.ts';
 import type { PdfSource } from './pdf-source.ts';
 
@@ -20,6 +20,12 @@ export interface SignRequest {
   location?: string;
   /** Existing objects changed before signing (appended page content): part of the signed update. */
   alsoChanged?: PDFRef[];
+  /**
+   * An in-process TSA (ECOURT_TSA=local: documents/tsa): its token over the signature value becomes the
+   * signature-time-stamp unsigned attribute (PAdES-T). A remote TSA is asked after signing instead
+   * (documents/tsa/stamp-signature.ts), since signing here is synchronous.
+   */
+  timestamp?: (signatureValue: Buffer) => Buffer;
 }
 
 export interface SignedPdf {
@@ -43,7 +49,7 @@ export function signPdf(request: SignRequest): SignedPdf {
     location: request.location ?? request.signer.court,
     alsoChanged: request.alsoChanged,
   });
-  const hash = createHash('sha256');
+  const hash = createHash(digestNameFor(request.signer.certificate));
   for (const part of prepared.signedParts()) hash.update(part);
   const cms = createSignedData({
     digest: hash.digest(),
@@ -52,6 +58,7 @@ export function signPdf(request: SignRequest): SignedPdf {
     privateKey: request.signer.privateKey,
     // PAdES (ETSI.CAdES.detached) forbids the CMS signing-time attribute: the time is the signed /M.
     ...(subFilter === 'adbe.pkcs7.detached' ? { signingTime } : {}),
+    ...(request.timestamp ? { timestamp: request.timestamp } : {}),
   });
   return { bytes: prepared.embed(cms), fieldName: prepared.fieldName, byteRange: prepared.byteRange, signingTime };
 }

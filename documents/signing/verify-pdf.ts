@@ -6,7 +6,10 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFStrin
 import { DerError } from '../ca/der.ts';
 import { parseCrl } from '../ca/x509.ts';
 import { checkSignedData } from './cms.ts';
+import { chainsToRoot } from './certificate-chain.ts';
 import { malformed } from './pdf-source.ts';
+import { CMS_OID } from './cms.ts';
+import { checkTimestampToken, type TimestampReport } from '../tsa/check-token.ts';
 
 export interface TrustAnchors {
   /** Court CA roots (DER) whose certificates are trusted. */
@@ -34,6 +37,8 @@ export interface SignatureReport {
   certificateValidAtSigning: boolean;
   revoked: boolean;
   revokedAt?: string;
+  /** The signature-time-stamp token (PAdES-T), when the signature carries one: the TSA's time and whether it is over this signature. */
+  timestamp?: TimestampReport;
   valid: boolean;
   problems: string[];
 }
@@ -96,18 +101,6 @@ function pdfDateToIso(value: string | undefined): string | null {
 }
 
 /** Walks issuer links (through certificates carried in the CMS) up to a trusted root. */
-function chainsToRoot(signer: X509Certificate, carried: X509Certificate[], roots: X509Certificate[]): X509Certificate | undefined {
-  let current = signer;
-  for (let depth = 0; depth < 5; depth++) {
-    const root = roots.find((candidate) => current.checkIssued(candidate) && current.verify(candidate.publicKey));
-    if (root) return root;
-    const next = carried.find((candidate) => candidate !== current && candidate.ca && current.checkIssued(candidate) && current.verify(candidate.publicKey));
-    if (!next) return undefined;
-    current = next;
-  }
-  return undefined;
-}
-
 function revocation(signer: X509Certificate, root: X509Certificate, crls: Buffer[]): Date | undefined {
   for (const crl of crls) {
     let parsed: ReturnType<typeof parseCrl>;
@@ -289,6 +282,12 @@ export async function verifyPdf(bytes: Buffer, anchors: TrustAnchors, now = new 
         }
       }
     }
+    const token = check.unsignedAttributes.get(CMS_OID.signatureTimeStampToken);
+    if (token) {
+      report.timestamp = checkTimestampToken(token, check.signatureValue, roots);
+      // A timestamp that is not over this signature, or not the court's, makes the signature invalid, not merely untimed.
+      for (const problem of report.timestamp.problems) problems.push(`timestamp: ${problem}`);
+    }
     if (!check.digestMatches) problems.push('the signed bytes were changed (digest mismatch)');
     if (!check.signatureValid) problems.push('the signature does not verify with the signer key');
     report.intact = check.digestMatches && check.signatureValid;
@@ -296,7 +295,7 @@ export async function verifyPdf(bytes: Buffer, anchors: TrustAnchors, now = new 
     if (report.changesAfter === 'other') problems.push('the document was changed after this signature (not only by further signatures)');
   }
   for (const report of signatures) {
-    report.valid = report.intact && report.trusted && !report.revoked && report.certificateValidAtSigning && report.changesAfter !== 'other';
+    report.valid = report.intact && report.trusted && !report.revoked && report.certificateValidAtSigning && report.changesAfter !== 'other' && (report.timestamp?.valid ?? true);
   }
   return { sha256: createHash('sha256').update(bytes).digest('hex'), signatures, valid: signatures.length > 0 && signatures.every((report) => report.valid) };
 }

@@ -35,6 +35,10 @@ export const signatureVerificationSchema = z.object({
   revokedAt: z.string().nullable(),
   valid: z.boolean(),
   problems: z.array(z.string()).describe('Why the signature is not valid (English)'),
+  timestamp: z
+    .object({ time: z.string().nullable(), tsa: z.string().nullable(), imprintMatches: z.boolean(), trusted: z.boolean(), valid: z.boolean() })
+    .nullable()
+    .describe("The RFC 3161 timestamp over the signature (PAdES-T) when it carries one: the TSA's time and whether it holds"),
 });
 
 export const documentVerificationSchema = z.object({
@@ -106,6 +110,9 @@ export function documentVerificationRoutes(): AnyRoute[] {
           revokedAt: signature.revokedAt ?? null,
           valid: signature.valid,
           problems: signature.problems,
+          timestamp: signature.timestamp
+            ? { time: signature.timestamp.time, tsa: signature.timestamp.tsa, imprintMatches: signature.timestamp.imprintMatches, trusted: signature.timestamp.trusted, valid: signature.timestamp.valid }
+            : null,
         })),
         changedAfterLastSignature: lastCovers === null ? (report.signatures.length > 0 ? true : null) : !lastCovers,
         inLedger: match !== null,

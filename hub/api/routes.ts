@@ -14,7 +14,10 @@ import { exportTranscriptRoute } from './transcript-export-route.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { transcriptReviewRoutes } from './transcript-review-routes.ts';
 import { caseDocumentRoutes } from './case-document-routes.ts';
+import { getCaseArchiveRoute } from './case-archive-route.ts';
+import { sealRoutes } from './seal-routes.ts';
 import { documentVerificationRoutes } from './document-verification-routes.ts';
+import { tsaRoutes } from './tsa-route.ts';
 import { deviceCheckRoutes } from './device-check-routes.ts';
 import { probeRoutes } from './probe-routes.ts';
 import { registrationRoutes } from './registration-routes.ts';
@@ -43,8 +46,11 @@ export function hubRoutes(): AnyRoute[] {
     ...evidenceRoutes,
     ...transcriptReviewRoutes,
     ...caseDocumentRoutes,
+    getCaseArchiveRoute,
+    ...sealRoutes,
     // Each hub its own per-address verification budget.
     ...documentVerificationRoutes(),
+    ...tsaRoutes(),
     ...deviceCheckRoutes,
     // Each hub gets its own probe budget per account.
     ...probeRoutes(),

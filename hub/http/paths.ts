@@ -29,8 +29,16 @@ export const paths = {
   /** Documents filed with a case (the confirmed hearing transcript). */
   caseDocuments: `${API_PREFIX}/cases/:caseId/documents`,
   caseDocumentContent: `${API_PREFIX}/cases/:caseId/documents/:documentId/content`,
+  caseArchive: `${API_PREFIX}/cases/:caseId/archive`,
+  /** 用印 and 用印审批: seal a document of the case (or request it); a judge approves or refuses a request. */
+  caseDocumentSeal: `${API_PREFIX}/cases/:caseId/documents/:documentId/seal`,
+  caseSealApplications: `${API_PREFIX}/cases/:caseId/seal-applications`,
+  caseSealApplicationApprove: `${API_PREFIX}/cases/:caseId/seal-applications/:applicationId/approve`,
+  caseSealApplicationRefuse: `${API_PREFIX}/cases/:caseId/seal-applications/:applicationId/refuse`,
   /** 文书验证: anyone checks a court document's signatures and whether the court issued it (public). */
   documentVerify: `${API_PREFIX}/documents/verify`,
+  /** The court's RFC 3161 time-stamping authority (public): DER TimeStampReq in, TimeStampResp out. */
+  tsa: `${API_PREFIX}/tsa`,
   /** The transcript as WebVTT, SRT or plain text (?format=, optionally lined up with ?recording=). */
   hearingTranscriptExport: `${API_PREFIX}/hearings/:hearingId/transcript/export`,
   hearingDeviceChecks: `${API_PREFIX}/hearings/:hearingId/device-checks`,
