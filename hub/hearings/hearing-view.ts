@@ -7,9 +7,9 @@ interface WithParticipants {
   participants?: unknown;
 }
 
-/** The summary as `role` may see it: identity alerts only for court staff. */
-export function hearingSummaryFor<T extends WithParticipants>(summary: T, role: string): T {
-  if (isCourtStaff(role) || !Array.isArray(summary.participants)) return summary;
+/** The summary with every participant's identity alert blanked. */
+export function withoutIdentityAlerts<T extends WithParticipants>(summary: T): T {
+  if (!Array.isArray(summary.participants)) return summary;
   return {
     ...summary,
     participants: summary.participants.map((participant: unknown) =>
@@ -17,3 +17,6 @@ export function hearingSummaryFor<T extends WithParticipants>(summary: T, role: 
     ),
   };
 }
+
+/** The summary as an account of `role` may see it: identity alerts only for court staff. */
+export const hearingSummaryFor = <T extends WithParticipants>(summary: T, role: string): T => (isCourtStaff(role) ? summary : withoutIdentityAlerts(summary));

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.ts';
 import { isCourtStaff } from '../../platform/roles.ts';
 import { courtEventReaches, mayFollowCourt } from '../auth/access.ts';
 import { verifySessionToken, type Session } from '../auth/session-token.ts';
-import { hearingSummaryFor } from '../hearings/hearing-view.ts';
+import { withoutIdentityAlerts } from '../hearings/hearing-view.ts';
 import { CLOSE_CODES, caseNoticeSchema, clientMessage, domainEventSchema, hearingAsrStatusSchema, hearingIdentityAlertSchema, type ServerMessage } from './protocol.ts';
 
 /** Who sees how live recognition keeps up, and identity re-check alerts: the court's staff of the hearing. */
@@ -336,7 +336,7 @@ export class RealtimeChannel {
       if (!targets || targets.size === 0) continue;
       const event = parsed.data as DomainEvent;
       const forStaff = JSON.stringify({ v: 1, type: 'hearing.event', event } satisfies ServerMessage);
-      const forOthers = JSON.stringify({ v: 1, type: 'hearing.event', event: { ...event, summary: hearingSummaryFor(event.summary, 'party') } } satisfies ServerMessage);
+      const forOthers = JSON.stringify({ v: 1, type: 'hearing.event', event: { ...event, summary: withoutIdentityAlerts(event.summary) } } satisfies ServerMessage);
       for (const connection of [...targets]) this.sendText(connection, connection.session && isCourtStaff(connection.session.role) ? forStaff : forOthers);
     }
   }

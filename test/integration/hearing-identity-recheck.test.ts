@@ -46,8 +46,8 @@ function camera(peer: MediaTestClient) {
   };
 }
 
-async function partyAlert(): Promise<any> {
-  const live = await get('judge1', `/api/v1/hearings/${hearingId}/live`);
+async function partyAlert(viewer = 'judge1'): Promise<any> {
+  const live = await get(viewer, `/api/v1/hearings/${hearingId}/live`);
   return live.hearing.participants.find((p: any) => p.participantId === seats.party1!.participantId)?.identityAlert ?? null;
 }
 
@@ -96,6 +96,11 @@ describe('identity re-checks during a hearing', () => {
       expect(alert.alert.checkId).toBe((await partyAlert()).checkId);
       // The party is not told (the alert is for the court), and no face or distance travels with it.
       expect(party.rt.received().some((message) => message.type === 'hearing.identityAlert')).toBe(false);
+      // Nor does the hearing's state show it to anyone but court staff, live or over /rt.
+      expect(await partyAlert('party1')).toBeNull();
+      const partyEvents = party.rt.received().filter((message) => message.type === 'hearing.event');
+      expect(partyEvents.length).toBeGreaterThan(0);
+      expect(partyEvents.every((message: any) => message.event.summary.participants.every((p: any) => p.identityAlert === null))).toBe(true);
       expect(Object.keys(alert.alert).sort()).toEqual(['at', 'caseId', 'checkId', 'hearingId', 'outcome', 'participantId']);
 
       // The re-check is in the party's own identity checks: outcome and hash, never the image or descriptor.
