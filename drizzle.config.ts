@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./storage/schema.ts', './storage/collab/schema.ts', './storage/hearings/live-schema.ts', './storage/oauth/schema.ts', './storage/identity/schema.ts'],
+  schema: ['./storage/schema.ts', './storage/collab/schema.ts', './storage/hearings/live-schema.ts', './storage/oauth/schema.ts', './storage/identity/schema.ts', './storage/filings/schema.ts'],
   out: './storage/migrations',
 });

@@ -1,10 +1,13 @@
 // `ecourt ca init|issue|revoke|list|root`: the court's own certificate authority for seals and signatures.
 // Exit 0 done, 1 refused (exists already, unknown id, invalid fields), 2 bad usage.
+// `--user` binds a judge's signature certificate to the judge's account (checked in the database), so
+// that only that account applies it through the API.
 import { parseArgs } from 'node:util';
 import type { Config } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
 import { CERTIFICATE_KINDS, type CertificateEntry, type CertificateKind } from '../documents/ca/court-ca.ts';
 import { openCourtCa } from '../documents/ca/open-court-ca.ts';
+import { signatureAccountOf, type SignatureAccount } from '../documents/ca/signature-holder.ts';
 import { SIGNATURE_PROFILES, toPem, type SignatureProfile } from '../documents/ca/x509.ts';
 
 export class CaUsageError extends Error {}
@@ -12,6 +15,8 @@ export class CaUsageError extends Error {}
 export const CA_USAGE = `usage:
   ecourt ca init --court <court name> --code <court code> [--json]
   ecourt ca issue <id> --kind ${CERTIFICATE_KINDS.join('|')} --name <name> [--department <department>] [--days N] [--profile p256|sm2] [--json]
+  ecourt ca issue <id> --kind person --user <userId|username> [--name <name>] …   a judge's signature, bound to the judge's account
+  ecourt ca bind <id> --user <userId|username> [--json]   bind an unbound person certificate to its judge's account
   ecourt ca revoke <id> [--reason <text>] [--json]
   ecourt ca list [--json]
   ecourt ca root [--crl]                  print the root certificate (or the CRL) as PEM`;
@@ -26,6 +31,7 @@ const options = {
   days: { type: 'string' },
   profile: { type: 'string' },
   reason: { type: 'string' },
+  user: { type: 'string' },
   crl: { type: 'boolean', default: false },
 } as const;
 
@@ -41,13 +47,24 @@ export async function ca(args: string[], config: Config): Promise<number> {
         return print(values.json, { dir: authority.dir, root }, `Court CA created in ${authority.dir} / 法院CA已创建: ${root.name}, serial ${root.serial}`);
       }
       case 'issue': {
-        if (positionals.length !== 1 || !values.kind || !values.name) throw new CaUsageError(CA_USAGE);
+        if (positionals.length !== 1 || !values.kind || (!values.name && values.user === undefined)) throw new CaUsageError(CA_USAGE);
         if (!(CERTIFICATE_KINDS as readonly string[]).includes(values.kind)) throw new CaUsageError(`--kind must be one of ${CERTIFICATE_KINDS.join(', ')}`);
+        if (values.user !== undefined && values.kind !== 'person') throw new CaUsageError('--user is for --kind person only (a judge\'s signature)');
         const days = values.days === undefined ? undefined : Number(values.days);
         if (values.profile !== undefined && !(SIGNATURE_PROFILES as readonly string[]).includes(values.profile)) throw new CaUsageError(`--profile must be one of ${SIGNATURE_PROFILES.join(', ')}`);
         const profile = values.profile as SignatureProfile | undefined;
-        const entry = authority.issue({ id: positionals[0]!, kind: values.kind as CertificateKind, name: values.name, department: values.department, days, ...(profile ? { profile } : {}) });
+        const account = values.user === undefined ? undefined : await accountOf(config, values.user);
+        const name = values.name ?? account!.displayName;
+        const entry = authority.issue({ id: positionals[0]!, kind: values.kind as CertificateKind, name, department: values.department, days, ...(profile ? { profile } : {}), ...(account ? { holder: account.holder } : {}) });
+        // An unbound signature is for the CLI's own signing; through the API only the rule for old certificates lets a judge use it.
+        if (entry.kind === 'person' && !entry.holder && !values.json) console.error('note: not bound to an account (--user); through the API only a judge whose account name is exactly the certificate\'s may apply it');
         return print(values.json, entry, `issued / 已签发: ${describe(entry)}`);
+      }
+      case 'bind': {
+        if (positionals.length !== 1 || values.user === undefined) throw new CaUsageError(CA_USAGE);
+        const account = await accountOf(config, values.user);
+        const entry = authority.bind(positionals[0]!, account.holder);
+        return print(values.json, entry, `bound / 已绑定: ${describe(entry)}`);
       }
       case 'revoke': {
         if (positionals.length !== 1) throw new CaUsageError(CA_USAGE);
@@ -79,7 +96,19 @@ export async function ca(args: string[], config: Config): Promise<number> {
 
 function describe(entry: CertificateEntry): string {
   const state = entry.revokedAt ? `REVOKED ${entry.revokedAt}` : `valid to ${entry.notAfter}`;
-  return `${entry.id}\t${entry.kind}\t${entry.name}${entry.department ? ` (${entry.department})` : ''}\tserial ${entry.serial}\t${state}`;
+  const holder = entry.kind !== 'person' ? '' : entry.holder ? `\tholder ${entry.holder.username} (${entry.holder.userId})` : '\tholder none (unbound)';
+  return `${entry.id}\t${entry.kind}\t${entry.name}${entry.department ? ` (${entry.department})` : ''}\tserial ${entry.serial}\t${state}${holder}`;
+}
+
+/** The judge's account, checked in the node's database (opened for this look-up only). */
+async function accountOf(config: Config, user: string): Promise<SignatureAccount> {
+  const { openDatabase } = await import('../storage/database.ts');
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.ECOURT_DATA_DIR });
+  try {
+    return await signatureAccountOf({ db: database.db, user });
+  } finally {
+    await database.close();
+  }
 }
 
 function print(json: boolean, value: unknown, line: string): number {

@@ -27,6 +27,10 @@ Usage:
                                           lay out a court document (ecourt document templates | sample <template>)
   ecourt archive <caseId> [--out <dir>] [--seal <id>] [--json] | archive verify <dir> [--json]
                                           the case's electronic case file (电子卷宗): sealed PDF + originals + manifest
+  ecourt fee <amount> [--procedure ordinary|simplified|small-claims] [--json]
+                                          the case acceptance fee (诉讼费用交纳办法) and its calculation
+  ecourt filing check <filing.json> [--json] [--court-region R] [--today YYYY-MM-DD] [--rules ruleset.json]
+                                          dry-run the filing rules: decision, fee, rule trace (exit 0 auto-accepted)
   ecourt help
 
 Configuration comes from environment variables; see README.md.`;
@@ -146,6 +150,14 @@ const commands: Record<string, Command> = {
   },
   archive: async (args, config) => import('./archive.ts').then(({ archive, ArchiveUsageError }) => archive(args, config).catch((error: unknown) => { throw error instanceof ArchiveUsageError ? new UsageError(error.message) : error; })),
   document: async (args) => import('./document.ts').then(({ document, DocumentUsageError }) => document(args).catch((error: unknown) => { throw error instanceof DocumentUsageError ? new UsageError(error.message) : error; })),
+  fee: async (args) => import('./fee.ts').then(({ fee, FeeUsageError }) => {
+    try {
+      return fee(args);
+    } catch (error) {
+      throw error instanceof FeeUsageError ? new UsageError(error.message) : error;
+    }
+  }),
+  filing: async (args) => import('./filing.ts').then(({ filing, FilingUsageError }) => filing(args).catch((error: unknown) => { throw error instanceof FilingUsageError ? new UsageError(error.message) : error; })),
   verify: async (args, config) => {
     const { verify, VerifyUsageError } = await import('./verify.ts');
     try {

@@ -15,6 +15,7 @@ import { mountStaticFiles } from './http/static-files.ts';
 import { mountCorsPreflight } from './http/cors.ts';
 import { paths } from './http/paths.ts';
 import { RealtimeChannel } from './realtime/channel.ts';
+import { FilingLive } from './realtime/filing-live.ts';
 import { HearingMediaGateway } from './hearings/hearing-media-gateway.ts';
 import { createLiveTranscription } from './hearings/live-transcription.ts';
 import { MediaPool } from '../media/sfu/media-pool.ts';
@@ -31,6 +32,8 @@ import { createIdentityRechecks } from './hearings/identity-rechecks.ts';
 import { lazyFaceService } from './identity/lazy-face-service.ts';
 import { startFaceImagePurge } from './identity/face-image-purge.ts';
 import { IdCardOcr } from './ocr/id-card-ocr.ts';
+import { startFilingAcceptor, type FilingAcceptor } from './filings/filing-acceptor.ts';
+import { startDocumentIssuer, type DocumentIssuer } from '../documents/issuing/document-issuer.ts';
 
 /** Distributed mode: how long a node without the hearing's media waits before freezing its transcript. */
 const OTHER_NODE_FREEZE_DELAY_MS = 10_000;
@@ -42,6 +45,10 @@ export interface RunningHub {
   url: string;
   /** Freezes concluded hearings' transcripts and files archived ones (笔录确认). */
   transcriptConfirmation: TranscriptConfirmation;
+  /** The stage hooks: the case's transitions issue their sealed documents (documents/issuing). */
+  documentIssuer: DocumentIssuer;
+  /** 立案: finishes accepted filings (case, number, sealed receipt, inbox). */
+  filingAcceptor: FilingAcceptor;
   close(): Promise<void>;
 }
 
@@ -70,13 +77,15 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     logger,
     ...(deps.hearingMediaNodes ? { nodes: deps.hearingMediaNodes } : {}),
   });
+  // 立案: the clerks' filing queue and the filers' inboxes follow the filing actors' events over /rt.
+  const filingLive = new FilingLive({ bus: deps.bus, logger: logger.child({ component: 'filing-live' }) });
   const realtime = new RealtimeChannel({
     bus: deps.bus,
     logger: logger.child({ component: 'realtime' }),
     sessionSecret: deps.sessionSecret,
     isCaseMember: (session, caseId) =>
       isCaseMember({ db: deps.database.db, caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } }),
-    extensions: [hearingMedia],
+    extensions: [hearingMedia, filingLive],
   });
 
   // Rooms first: the HTTP transcript routes work on the same live rooms as the /yjs sessions.
@@ -92,6 +101,8 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   const liveTranscription = await createLiveTranscription(deps.config, { pool: mediaPool, bus: deps.bus, db: deps.database.db, rooms, logger });
   // Face workers start on the first face check, not with the hub (hub/identity).
   const faces = lazyFaceService(deps.config);
+  // 立案: started once the hub listens (its address goes into the receipts' verification QR codes).
+  let filingAcceptor: FilingAcceptor | undefined;
   const services: HubServices = {
     config: deps.config,
     logger,
@@ -106,11 +117,18 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     get faces() {
       return faces.service;
     },
+    get filings() {
+      if (!filingAcceptor) throw new Error('the filing acceptor has not started');
+      return filingAcceptor;
+    },
     idCardOcr: new IdCardOcr(logger.child({ component: 'ocr' })),
   };
 
-  // 笔录确认: freeze at the end of a hearing, file with the case when it is archived.
+  // 文书: the stage hooks start once the hub listens (its address goes into the QR codes when ECOURT_PUBLIC_URL is unset).
+  let documentIssuer: DocumentIssuer | undefined;
+  // 笔录确认: freeze at the end of a hearing, file with the case when it is archived (a sealed PDF when the court has a seal).
   const transcriptConfirmation = new TranscriptConfirmation({
+    documentIssuing: async () => (documentIssuer ? documentIssuer.issuing() : null),
     bus: deps.bus,
     db: deps.database.db,
     actors: deps.actors,
@@ -150,15 +168,27 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
   });
   const port = uws.us_socket_local_port(listenSocket as never);
   realtime.start();
+  filingLive.start();
   hearingMedia.start();
   liveTranscription?.start();
   identityRechecks?.start();
+  const issuer = startDocumentIssuer({
+    bus: deps.bus,
+    db: deps.database.db,
+    blobs,
+    config: deps.config,
+    logger,
+    publicUrl: deps.config.ECOURT_PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`,
+  });
+  documentIssuer = issuer;
   await transcriptConfirmation.start();
   const faceImagePurge = startFaceImagePurge({ db: deps.database.db, blobs, logger: logger.child({ component: 'face-enrolment' }) });
 
   // A wildcard bind is reached through loopback from this machine.
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
+  // 立案: accepted filings become cases with a sealed receipt, issued like the stage documents.
+  filingAcceptor = startFilingAcceptor({ db: deps.database.db, bus: deps.bus, actors: deps.actors, cipher: deps.cipher, logger, issuing: () => issuer.issuing() });
   logger.info('hub listening', { url });
 
   let closed = false;
@@ -166,15 +196,20 @@ export async function startHub(deps: HubDeps): Promise<RunningHub> {
     port,
     url,
     transcriptConfirmation,
+    documentIssuer: issuer,
+    filingAcceptor,
     async close() {
       if (closed) return;
       closed = true;
       // Re-checks stop before the face service, the media and the database they use.
       await identityRechecks?.stop();
+      await filingAcceptor?.stop();
       await transcriptConfirmation.stop();
+      await issuer.stop();
       await faceImagePurge.stop();
       await faces.close();
       realtime.stop();
+      filingLive.stop();
       await services.idCardOcr.close();
       // Recognition stops before the media it listens to and the rooms it writes to.
       await liveTranscription?.stop();

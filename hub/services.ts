@@ -14,6 +14,7 @@ import type { BlobStore } from '../storage/blobs/blob-store.ts';
 import type { HearingMediaNodes } from './hearings/hearing-media-gateway.ts';
 import type { IdCardOcr } from './ocr/id-card-ocr.ts';
 import type { FaceService } from '../models/face/face-service.ts';
+import type { FilingAcceptor } from './filings/filing-acceptor.ts';
 
 /** What the node hands to startHub. */
 export interface HubDeps {
@@ -46,4 +47,6 @@ export interface HubServices extends Omit<HubDeps, 'staticDir' | 'collabPersiste
   readonly idCardOcr: IdCardOcr;
   /** Face verification (ECOURT_FACE_WORKERS workers): started on first use, stopped with the hub (hub/identity). */
   readonly faces: FaceService;
+  /** 立案: finishes accepted filings (case, number, sealed receipt, inbox); started with the hub (hub/filings). */
+  readonly filings: FilingAcceptor;
 }

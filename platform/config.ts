@@ -77,6 +77,8 @@ export const configSchema = z.object({
     .trim()
     .default('off')
     .refine((value) => value === 'off' || value === 'local' || /^https?:\/\/[^\s]+$/.test(value), { message: 'must be off, local or an http(s) URL of an RFC 3161 TSA' }),
+  /** The address the public reaches the portal at (printed in documents' verification QR codes); defaults to http://HOST:PORT (documents/verification/public-url.ts). */
+  ECOURT_PUBLIC_URL: urlWithProtocols(['http:', 'https:']),
   /** Evidence uploads have their own limit: files are far larger than JSON bodies. */
   ECOURT_MAX_EVIDENCE_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
   /** Hearing media (WebRTC) offers and accepts only 127.0.0.1 candidates: one-machine installs and tests. */

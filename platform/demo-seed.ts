@@ -56,17 +56,19 @@ interface DemoUser {
   idNumber?: string;
   phone?: string;
   lawyerLicence?: string;
+  /** 送达地址 of a party in the demo cases: notices and summonses are addressed there (without one the court refuses to issue them). */
+  address?: string;
 }
 
 const DEMO_USERS: DemoUser[] = [
   { username: 'judge1', displayName: '李明', role: 'judge', staff: true },
   { username: 'clerk1', displayName: '张华', role: 'clerk', staff: true },
   { username: 'admin1', displayName: '赵强', role: 'courtAdmin', staff: true },
-  { username: 'party1', displayName: '陈静', role: 'party', idNumber: residentId('11010519880512302'), phone: '13800138001' },
-  { username: 'party2', displayName: '刘洋', role: 'party', idNumber: residentId('11010819900301451'), phone: '13800138002' },
-  { username: 'party3', displayName: '王强', role: 'party', idNumber: residentId('11010519920715283'), phone: '13800138004' },
+  { username: 'party1', displayName: '陈静', role: 'party', idNumber: residentId('11010519880512302'), phone: '13800138001', address: '北京市朝阳区建国路88号院3号楼1单元502室' },
+  { username: 'party2', displayName: '刘洋', role: 'party', idNumber: residentId('11010819900301451'), phone: '13800138002', address: '北京市海淀区中关村南大街5号院2号楼301室' },
+  { username: 'party3', displayName: '王强', role: 'party', idNumber: residentId('11010519920715283'), phone: '13800138004', address: '北京市朝阳区朝阳北路101号楼1205室' },
   { username: 'lawyer1', displayName: '周律', role: 'lawyer', idNumber: residentId('11010219820817203'), phone: '13800138003', lawyerLicence: '11101201510123456' },
-  { username: 'bank1', displayName: '示范银行北京分行', role: 'institution', phone: '01065550100' },
+  { username: 'bank1', displayName: '示范银行北京分行', role: 'institution', phone: '01065550100', address: '北京市西城区金融大街9号' },
 ];
 
 export async function seedDemoIfEmpty(options: {
@@ -126,7 +128,7 @@ export async function seedDemoIfEmpty(options: {
   const by = (name: DemoUsername) => ({ userId: id(name), role: DEMO_USERS.find((u) => u.username === name)!.role });
   const person = (name: DemoUsername) => {
     const user = DEMO_USERS.find((u) => u.username === name)!;
-    return { name: user.displayName, kind: 'person' as const, userId: id(name), idNumber: user.idNumber, phone: user.phone };
+    return { name: user.displayName, kind: 'person' as const, userId: id(name), idNumber: user.idNumber, phone: user.phone, address: user.address };
   };
 
   const cases: string[] = [];
@@ -165,7 +167,7 @@ export async function seedDemoIfEmpty(options: {
         claims: '判令被告偿还信用卡透支本金人民币23,650.40元及利息、违约金。',
         claimAmount: '23650.40',
         facts: '被告于2023年申领原告发行的信用卡，透支消费后未按约还款。',
-        plaintiffs: [{ name: '示范银行北京分行', kind: 'organisation', userId: id('bank1') }],
+        plaintiffs: [{ name: '示范银行北京分行', kind: 'organisation', userId: id('bank1'), address: DEMO_USERS.find((u) => u.username === 'bank1')!.address }],
         defendants: [person('party2')],
       }),
     },

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   PROTOCOL_ERROR: { http: 400, ws: 4002 },
   /** An uploaded evidence file whose bytes are not a readable file of its declared type (magic bytes, PDF structure). */
   EVIDENCE_CONTENT_MISMATCH: { http: 422, ws: 4422 },
+  /** A filing material (立案材料) with more pages than its type allows (an ID proof of 30 pages is the wrong file); details: type, pages, maxPages. */
+  FILING_MATERIAL_TOO_MANY_PAGES: { http: 422, ws: 4422 },
   /** A stored file's content is missing from the blob store (a server-side fault, reported with its own code). */
   BLOB_MISSING: { http: 500, ws: 4500 },
   /** A bounded queue of server work is full (e.g. uploaded PDFs being checked): try again shortly. */
@@ -84,6 +86,8 @@ export const ERROR_CODES = {
   SEAL_NOT_FOUND: { http: 422, ws: 4422 },
   /** The caller's role may not apply (nor request) that seal (ECOURT_SEAL_ROLES, ECOURT_SEAL_NEEDS_APPROVAL), or may not approve it. */
   SEAL_ROLE_NOT_ALLOWED: { http: 403, ws: 4403 },
+  /** A judge's signature certificate is applied only by the judge it belongs to (and never through approval). */
+  SIGNATURE_NOT_YOURS: { http: 403, ws: 4403 },
   /** Only a PDF document can be sealed (a hearing transcript is stored as text). */
   DOCUMENT_NOT_PDF: { http: 415, ws: 4415 },
   /** A seal application that was already applied or refused cannot be decided again. */
@@ -94,6 +98,12 @@ export const ERROR_CODES = {
   TSA_UNAVAILABLE: { http: 503, ws: 4503 },
   /** Document templates (documents/templates): data that does not fit the template; details.fields lists every bad field. */
   DOCUMENT_DATA_INVALID: { http: 422, ws: 4422 },
+  /** 验证码: no document the court issued carries this verification code (a malformed code is VALIDATION_FAILED). */
+  VERIFICATION_CODE_UNKNOWN: { http: 404, ws: 4404 },
+  /** 网上立案 (actors/filing): the filing is not in a state that takes this command (a decided filing, a second submission). */
+  FILING_TRANSITION_NOT_ALLOWED: { http: 409, ws: 4409 },
+  /** Correcting a returned filing after its correction deadline (补正期限) passed: file anew. */
+  FILING_CORRECTION_OVERDUE: { http: 409, ws: 4409 },
   INTERNAL: { http: 500, ws: 4500 },
 } as const satisfies Record<string, { http: number; ws: number }>;
 

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, isEmbedded, type Config, type ProcessRole } from './config.ts';
+import { blobDirOf, ConfigError, isEmbedded, type Config, type ProcessRole } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadSecrets, type NodeSecrets } from './secrets.ts';
 import { createPersonalDataCipher, type PersonalDataCipher } from './personal-data.ts';
@@ -25,10 +25,16 @@ import { startShardKeeper, type ShardKeeper } from '../actors/runtime/shard-keep
 import type { ActorClient } from '../actors/runtime/types.ts';
 import { createCaseBehaviour } from '../actors/case/case-behaviour.ts';
 import { startHearingSpawner } from '../actors/case/hearing-spawner.ts';
+import { startCaseFileArchiver } from '../documents/archive/archive-on-close.ts';
+import { LocalBlobStore } from '../storage/blobs/local-blob-store.ts';
 import { startHearingClock } from '../actors/hearing/hearing-clock.ts';
 import { listOpenHearings } from '../storage/hearings/list-open-hearings.ts';
 import { createHearingBehaviour, HEARING_KIND } from '../actors/hearing/hearing-behaviour.ts';
 import { hearingProjection } from '../storage/journal/hearing-projection.ts';
+import { filingProjection } from '../storage/journal/filing-projection.ts';
+import { createFilingBehaviour, FILING_KIND } from '../actors/filing/filing-behaviour.ts';
+import { filingReviewLookups } from '../storage/filings/filing-review-lookups.ts';
+import { runThirdPartyChecks } from '../hub/filings/checks/third-party-checks.ts';
 import { createFilingReferenceCheck } from '../storage/journal/filing-references.ts';
 import { startHub, type RunningHub } from '../hub/server.ts';
 import { startDocReplication } from '../hub/collab/relay/doc-replication.ts';
@@ -120,11 +126,17 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     if (role === 'all' || role === 'actors') {
       const actorHost = new ActorHost({
         nodeId,
-        journal: createSqlJournal({ db: database.db, projections: { case: caseProjection, hearing: hearingProjection } }),
+        journal: createSqlJournal({ db: database.db, projections: { case: caseProjection, hearing: hearingProjection, [FILING_KIND]: filingProjection } }),
         bus,
         behaviours: [
           createCaseBehaviour({ reserveCaseNumbers: createCaseNumberReservation(database.db), checkFilingReferences: createFilingReferenceCheck(database.db), cipher }),
           createHearingBehaviour({ defaultLanguage: config.ECOURT_ASR_LANGUAGE }),
+          // 网上立案审查: evaluates each submitted filing with the court's rules and journals the outcome.
+          createFilingBehaviour({
+            cipher,
+            ...filingReviewLookups(database.db),
+            thirdPartyChecks: (filing, filerUserId) => runThirdPartyChecks({ db: database.db }, filing, filerUserId),
+          }),
         ],
         logger,
         shardCount: config.ECOURT_SHARDS,
@@ -135,7 +147,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         const keeper: ShardKeeper = await startShardKeeper({
           bus: bus as Awaited<ReturnType<typeof createNatsBus>>,
           nodeId,
-          kinds: ['case', HEARING_KIND],
+          kinds: ['case', HEARING_KIND, FILING_KIND],
           shardCount: config.ECOURT_SHARDS,
           leaseTtlMs: config.ECOURT_LEASE_TTL_MS,
           host: actorHost,
@@ -151,6 +163,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       // inside the journalled actor; at start it re-arms every open hearing's timers.
       const spawner = startHearingSpawner({ bus, db: database.db, actors, logger });
       teardown.push(() => spawner.stop());
+      // 结案归档: a case that closes gets its sealed case file built and kept once (also those closed while no node ran).
+      const archiver = startCaseFileArchiver({ bus, db: database.db, blobs: new LocalBlobStore(blobDirOf(config)), config, logger });
+      teardown.push(() => archiver.stop());
       const clock = startHearingClock({ actors, logger, bus });
       teardown.push(async () => clock.stop());
       for (const hearing of await listOpenHearings({ db: database.db })) clock.follow(hearing);

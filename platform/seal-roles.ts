@@ -66,10 +66,30 @@ export type SealDecision = 'apply' | 'request' | 'forbidden';
  * What a role's sealing does: a role that needs approval only requests — and only for a seal a judge
  * may apply, since a judge of the case approves it; a role the seal's rule names applies at once.
  */
-export function decideSeal(options: { role: string; allowed: readonly Role[]; needsApproval: readonly Role[] }): SealDecision {
-  if ((options.needsApproval as readonly string[]).includes(options.role)) return options.allowed.includes('judge') ? 'request' : 'forbidden';
+export function decideSeal(options: { role: string; allowed: readonly Role[]; needsApproval: readonly Role[]; signature?: boolean }): SealDecision {
+  // A person's signature is applied by its holder only, never through someone else's approval.
+  if ((options.needsApproval as readonly string[]).includes(options.role)) return options.allowed.includes('judge') && !options.signature ? 'request' : 'forbidden';
   return (options.allowed as readonly string[]).includes(options.role) ? 'apply' : 'forbidden';
 }
 
 /** A judge approves a request only for a seal a judge may apply. */
 export const mayApproveSeal = (role: string, allowed: readonly Role[]): boolean => role === 'judge' && allowed.includes('judge');
+
+/** A seal as the ownership rule sees it: a `person` certificate may name its holder's account. */
+export interface SignatureSeal {
+  kind: string;
+  name: string;
+  holder?: { userId: string };
+}
+
+/**
+ * Whether this account may apply a person's signature (签名只能本人使用). Seals are the court's: always.
+ * A bound signature: only its holder. An unbound one (issued before binding existed): a judge whose
+ * account name is exactly the name the certificate signs with — so no one signs in another's name, old
+ * certificates keep working for the judge they were made for, and `ecourt ca bind` ends the guess.
+ */
+export function signatureIsTheirs(seal: SignatureSeal, account: { userId: string; role: string; displayName: string | null }): boolean {
+  if (seal.kind !== 'person') return true;
+  if (seal.holder) return seal.holder.userId === account.userId;
+  return account.role === 'judge' && account.displayName !== null && account.displayName.trim() === seal.name.trim();
+}

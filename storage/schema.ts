@@ -199,12 +199,32 @@ export const documents = pgTable(
     hearingId: uuid('hearing_id'),
     /** Kind-specific facts; for a hearing transcript, the list of confirmations (who, role, how, when). */
     details: jsonb('details').$type<Record<string, unknown>>(),
+    /** 验证码 printed (as text and QR) on a document the court issued, for anyone to look it up; null for evidence. */
+    verificationCode: text('verification_code'),
+    /**
+     * Whom a document issued to one party is addressed to (a 传票 per party, an 应诉通知书 per defendant): the
+     * party's stable key in the case, 'plaintiffs.0', 'defendants.1' … (never an ID number); null for a
+     * document of the case or hearing as a whole.
+     */
+    addressee: text('addressee'),
     createdAt: createdAt(),
   },
   (t) => [
     index('documents_case_idx').on(t.caseId, t.createdAt),
-    // One document of each kind per hearing (one filed transcript): a second filing finds the first.
-    uniqueIndex('documents_hearing_kind_unique').on(t.hearingId, t.kind).where(sql`${t.hearingId} is not null`),
+    // The public verification looks a file up by its hash (findIssuedDocument).
+    index('documents_sha256_idx').on(t.sha256),
+    uniqueIndex('documents_verification_code_unique').on(t.verificationCode).where(sql`${t.verificationCode} is not null`),
+    // One document of each kind per case for the case's own documents (受理通知书, 判决书 …): a stage hook run twice finds the first.
+    // With an addressee, one per kind and addressee (an 应诉通知书 per defendant). The pair of partial indexes treats a null
+    // addressee as one value, and keeps (case_id, kind) the conflict target of a document addressed to nobody.
+    uniqueIndex('documents_case_kind_issued_unique').on(t.caseId, t.kind).where(sql`${t.hearingId} is null and ${t.verificationCode} is not null and ${t.addressee} is null`),
+    uniqueIndex('documents_case_kind_addressee_issued_unique')
+      .on(t.caseId, t.kind, t.addressee)
+      .where(sql`${t.hearingId} is null and ${t.verificationCode} is not null and ${t.addressee} is not null`),
+    // One document of each kind per hearing (one filed transcript): a second filing finds the first; with an addressee,
+    // one per kind and addressee (a 传票 per party).
+    uniqueIndex('documents_hearing_kind_unique').on(t.hearingId, t.kind).where(sql`${t.hearingId} is not null and ${t.addressee} is null`),
+    uniqueIndex('documents_hearing_kind_addressee_unique').on(t.hearingId, t.kind, t.addressee).where(sql`${t.hearingId} is not null and ${t.addressee} is not null`),
   ],
 );
 

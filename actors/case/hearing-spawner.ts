@@ -2,8 +2,8 @@
 // (its event batch on the bus) — and once at start, for any hearing scheduled while no spawner ran —
 // every scheduled hearing without a hearing actor gets one (SCHEDULE with its invitees). A repeat is
 // harmless: SCHEDULE only creates, so the actor refuses a second one.
-import type { Bus, BusSubscription } from '../bus/bus.ts';
-import { subjects } from '../bus/subjects.ts';
+import type { Bus } from '../bus/bus.ts';
+import { startEventBatchReactor } from '../runtime/event-batch-reactor.ts';
 import type { ActorClient } from '../runtime/types.ts';
 import type { Db } from '../../storage/database.ts';
 import { listHearingInvitees } from '../../storage/hearings/list-hearing-invitees.ts';
@@ -20,13 +20,10 @@ export interface HearingSpawner {
 
 export function startHearingSpawner({ bus, db, actors, logger }: { bus: Bus; db: Db; actors: ActorClient; logger: Logger }): HearingSpawner {
   const log = logger.child({ component: 'hearing-spawner' });
-  // One pass at a time: a burst of schedulings must not spawn the same hearing twice concurrently.
-  let chain: Promise<void> = Promise.resolve();
-  let stopped = false;
 
-  const spawnMissing = async (caseId?: string) => {
+  const spawnMissing = async (caseId: string | undefined, stopped: () => boolean) => {
     for (const hearing of await listUnspawnedHearings({ db, ...(caseId ? { caseId } : {}) })) {
-      if (stopped) return;
+      if (stopped()) return;
       const invitees = await listHearingInvitees({ db, hearingId: hearing.hearingId, caseId: hearing.caseId, courtId: hearing.courtId });
       if (invitees.length === 0) {
         log.warn('hearing has nobody to invite; not spawned', { hearingId: hearing.hearingId });
@@ -50,28 +47,14 @@ export function startHearingSpawner({ bus, db, actors, logger }: { bus: Bus; db:
     }
   };
 
-  const reconcile = (caseId?: string): Promise<void> => {
-    const run = chain.then(() => (stopped ? undefined : spawnMissing(caseId)));
-    chain = run.catch((error: unknown) => log.error('spawning hearing actors failed', { error, caseId }));
-    return run;
-  };
-
-  const onBatch = (payload: unknown) => {
-    const events = (payload as { events?: unknown } | null)?.events;
-    if (!Array.isArray(events)) return;
-    for (const event of events as { id?: unknown; type?: unknown }[]) {
-      if (event?.type === 'SCHEDULE_HEARING' && typeof event.id === 'string') void reconcile(event.id).catch(() => undefined);
-    }
-  };
-  const subscription: BusSubscription = bus.subscribe(subjects.actorEventBatch('case'), onBatch);
-  void reconcile().catch(() => undefined);
-
-  return {
-    reconcile,
-    async stop() {
-      stopped = true;
-      subscription.unsubscribe();
-      await chain;
-    },
-  };
+  // One pass at a time: a burst of schedulings must not spawn the same hearing twice concurrently.
+  return startEventBatchReactor({
+    bus,
+    kind: 'case',
+    eventTypes: new Set(['SCHEDULE_HEARING']),
+    log,
+    failure: 'spawning hearing actors failed',
+    idle: () => undefined,
+    pass: spawnMissing,
+  });
 }

@@ -10,6 +10,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { ActorClient } from '../runtime/types.ts';
 import { HEARING_KIND } from './hearing-behaviour.ts';
 import { SYSTEM_SENDER, type HearingSummary } from './hearing.protocol.ts';
+import { batchEvents } from '../runtime/event-batch-reactor.ts';
 
 /** What the clock reads of a hearing: a DomainEvent of kind 'hearing', or a hearing_live row. */
 export interface FollowedHearing {
@@ -123,11 +124,10 @@ export function startHearingClock(options: HearingClockOptions): HearingClock {
   let subscription: BusSubscription | null = null;
   if (options.bus) {
     subscription = options.bus.subscribe(subjects.actorEventBatch(HEARING_KIND), (payload) => {
-      const events = (payload as { events?: unknown } | null)?.events;
-      if (!Array.isArray(events)) return;
+      const events = batchEvents(payload);
       // A batch holds each hearing's events in order: the last one carries its newest summary.
       const newest = new Map<string, FollowedHearing>();
-      for (const event of events as Array<Partial<FollowedHearing>>) {
+      for (const event of events) {
         if (typeof event?.id === 'string' && typeof event.state === 'string' && event.summary && typeof event.summary === 'object') {
           newest.set(event.id, event as FollowedHearing);
         }

@@ -9,11 +9,15 @@ import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db } from '../../storage/database.ts';
 import type { Signer } from '../ca/court-ca.ts';
 import { toPem } from '../ca/x509.ts';
+import type { VerificationMark } from '../render/verification-mark.ts';
 import { applySeal } from '../seal/apply-seal.ts';
 import { CASE_FILE_ORDER, loadCaseFileSources } from './case-file-sources.ts';
 import { CATALOGUE_SEAL_AT, composeCaseFile } from './compose-case-file.ts';
 import { BUNDLE_FILE, CASE_FILE_FORMAT, CRL_FILE, MANIFEST_FILE, ROOT_FILE, sha256Hex, type CaseFileManifest } from './manifest.ts';
 import { zipStored } from './zip.ts';
+
+/** The court seal the case file carries: the CA's certificate of this id (ecourt ca issue court --kind court-seal). */
+export const CASE_FILE_SEAL_ID = 'court';
 
 export interface BuiltCaseFile {
   manifest: CaseFileManifest;
@@ -36,13 +40,15 @@ export interface BuildCaseFileRequest {
   builtAt?: Date;
   /** Who asked for it (the audit row's actor); SYSTEM_ACTOR for the operator's CLI. */
   actor: AuditActor;
+  /** The 验证码 to print on the catalogue (the case file filed when the case closes); none for one built on request. */
+  verification?: VerificationMark;
 }
 
 export async function buildCaseFile(request: BuildCaseFileRequest): Promise<BuiltCaseFile> {
   if (request.signer.entry.kind === 'person') throw new AppError('VALIDATION_FAILED', 'A case file is sealed with a court seal, not a person\'s signature / 电子卷宗须加盖法院印章', { fields: ['seal'] });
   const builtAt = request.builtAt ?? new Date();
   const { caseInfo, sources } = await loadCaseFileSources(request);
-  const composed = await composeCaseFile({ caseInfo, sources, builtAt });
+  const composed = await composeCaseFile({ caseInfo, sources, builtAt, ...(request.verification ? { verification: request.verification } : {}) });
   const sealed = await applySeal({
     pdf: composed.pdf,
     signer: request.signer,
@@ -61,6 +67,7 @@ export async function buildCaseFile(request: BuildCaseFileRequest): Promise<Buil
     itemsSha256: composed.itemsSha256,
     bundle: { file: BUNDLE_FILE, sha256: sha256Hex(sealed.bytes), pages: composed.totalPages, sealedBy: request.signer.entry.id, signingTime: sealed.signingTime.toISOString() },
     trust: { root: ROOT_FILE, crl: CRL_FILE },
+    ...(request.verification ? { verificationCode: request.verification.code } : {}),
   };
   // Who took the whole file of a case, and which bundle exactly: hashes and counts only, no titles.
   await writeAudit(request.db, {

@@ -1,7 +1,7 @@
 // What goes into a case's electronic case file (电子卷宗): the case (number, cause, court) and every
 // `documents` row of it — the court's documents and the parties' evidence — with their bytes from the
-// blob store, in the case file's order.
-import { asc, eq } from 'drizzle-orm';
+// blob store, in the case file's order. The stored case file itself (kind caseFile) is not one of them.
+import { and, asc, eq, ne } from 'drizzle-orm';
 import { AppError, NotFoundError } from '../../platform/errors.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db } from '../../storage/database.ts';
@@ -29,6 +29,9 @@ export interface CaseFileSource {
   bytes: Buffer;
 }
 
+/** The `documents` kind of the case file stored when the case closes (documents/archive/archive-on-close.ts). */
+export const CASE_FILE_KIND = 'caseFile';
+
 export const CASE_FILE_ORDER =
   'by filing time (documents.created_at); at the same instant the court\'s documents before the parties\' evidence; then by id';
 
@@ -49,7 +52,7 @@ export async function loadCaseFileSources({ db, blobs, caseId }: { db: Db; blobs
   const rows = await db
     .select({ id: documents.id, kind: documents.kind, title: documents.title, mimeType: documents.mimeType, sha256: documents.sha256, blobKey: documents.blobKey, createdAt: documents.createdAt })
     .from(documents)
-    .where(eq(documents.caseId, id))
+    .where(and(eq(documents.caseId, id), ne(documents.kind, CASE_FILE_KIND)))
     .orderBy(asc(documents.createdAt), asc(documents.id));
   // The same instant is rare (one transaction filing several rows); the court's documents lead then.
   const rank = (kind: string) => (kind === EVIDENCE_KIND ? 1 : 0);

@@ -1,9 +1,12 @@
 // Lays out the case file's PDF (unsealed): the catalogue (目录) first, then every printable item —
 // a PDF's own pages copied (pdf-lib copyPages), a PNG/JPEG fitted on an A4 page — and "第 n 页 / 共 N 页"
 // stamped at the bottom right of every page. Items that cannot be printed stay in the catalogue with
-// their hash. The items' digest goes into the PDF's keywords, so the seal covers it.
+// their hash. The items' digest goes into the PDF's keywords, so the seal covers it. A case file filed at
+// the case's close carries its 验证码 on the catalogue's first page: the QR top right above the title, the
+// line at the foot left of the page number, both clear of the table and the seal's corner.
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
+import { drawQrCode, verificationLine, type VerificationMark } from '../render/verification-mark.ts';
 import { cjkFontBytes } from '../seal/cjk-font.ts';
 import type { CaseFileCase, CaseFileSource } from './case-file-sources.ts';
 import { ITEMS_DIGEST_KEYWORD, itemFileName, itemsDigest, type CaseFileItem } from './manifest.ts';
@@ -116,7 +119,19 @@ function drawImagePage(page: PDFPage, font: PDFFont, image: PDFImage, caption: s
   page.drawImage(image, { x: MARGIN + (box.width - drawn.width) / 2, y: height - 70 - drawn.height, ...drawn });
 }
 
-export async function composeCaseFile({ caseInfo, sources, builtAt }: { caseInfo: CaseFileCase; sources: CaseFileSource[]; builtAt: Date }): Promise<ComposedCaseFile> {
+/** The QR (55 pt) in the catalogue's top-right corner, above the court line (y 740) and right of the centred title. */
+const CATALOGUE_QR = { side: 55, x: A4[0] - MARGIN - 55, y: 772 };
+
+function drawCatalogueMark(page: PDFPage, font: PDFFont, mark: VerificationMark): void {
+  drawQrCode(page, mark.url, CATALOGUE_QR.x, CATALOGUE_QR.y, CATALOGUE_QR.side);
+  // Left of the page number ("第 1 页 / 共 N 页", bottom right) and below the seal (its lower edge at 42 pt).
+  const text = verificationLine(mark);
+  const room = A4[0] - 2 * MARGIN - 110;
+  const size = Math.min(7, (7 * room) / font.widthOfTextAtSize(text, 7));
+  page.drawText(text, { x: MARGIN, y: 24, size, font });
+}
+
+export async function composeCaseFile({ caseInfo, sources, builtAt, verification }: { caseInfo: CaseFileCase; sources: CaseFileSource[]; builtAt: Date; verification?: VerificationMark }): Promise<ComposedCaseFile> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(cjkFontBytes(), { subset: true });
@@ -152,7 +167,9 @@ export async function composeCaseFile({ caseInfo, sources, builtAt }: { caseInfo
     const rows = items.slice(index * CATALOGUE_ROWS_PER_PAGE, (index + 1) * CATALOGUE_ROWS_PER_PAGE);
     const last = index === cataloguePages - 1;
     const footer = last ? `共 ${items.length} 件，卷宗共 ${totalPages} 页（目录 ${cataloguePages} 页）` : undefined;
-    drawCatalogue(doc.addPage(A4), font, caseInfo, rows, index > 0, footer);
+    const page = doc.addPage(A4);
+    drawCatalogue(page, font, caseInfo, rows, index > 0, footer);
+    if (index === 0 && verification) drawCatalogueMark(page, font, verification);
   }
   prepared.forEach((entry, index) => {
     if (entry.kind === 'pdf') for (const page of entry.pages) doc.addPage(page);

@@ -50,6 +50,8 @@ export interface CaseFileManifest {
   itemsSha256: string;
   bundle: { file: string; sha256: string; pages: number; sealedBy: string; signingTime: string };
   trust: { root: string; crl: string };
+  /** 验证码 printed (text and QR) on the catalogue when the case file was filed at the case's close (archive-on-close.ts). */
+  verificationCode?: string;
 }
 
 export const sha256Hex = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');

@@ -25,7 +25,22 @@ export interface CertificateEntry {
   notAfter: string;
   revokedAt?: string;
   reason?: string;
+  /**
+   * A `person` certificate's account (签名人): only it applies the signature through the API
+   * (documents/sealing). Kept in ca.json, not in the certificate, so binding needs no re-issue.
+   * Absent on certificates issued before binding existed (see platform/seal-roles.ts for those).
+   */
+  holder?: SignatureHolder;
 }
+
+/** The account a judge's signature certificate belongs to; the username as it was when bound, for listings. */
+export interface SignatureHolder {
+  userId: string;
+  username: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const holderProblem = (holder: SignatureHolder | undefined): boolean => holder !== undefined && (!UUID.test(holder.userId) || !holder.username.trim());
 
 interface CaState {
   court: string;
@@ -98,7 +113,8 @@ export class CourtCa {
     return this.describeRoot();
   }
 
-  issue(options: { id: string; kind: CertificateKind; name: string; department?: string; days?: number; now?: Date; profile?: SignatureProfile }): CertificateEntry {
+  /** `holder`: the account a `person` certificate belongs to (the caller has checked it is a judge's). */
+  issue(options: { id: string; kind: CertificateKind; name: string; department?: string; days?: number; now?: Date; profile?: SignatureProfile; holder?: SignatureHolder }): CertificateEntry {
     const state = this.load();
     const problems: string[] = [];
     if (!ID_PATTERN.test(options.id)) problems.push('id');
@@ -108,6 +124,8 @@ export class CourtCa {
     // SM2 for seals and people only: the TSA's tokens must verify with common tools (openssl ts, NSS).
     if (options.profile !== undefined && (!SIGNATURE_PROFILES.includes(options.profile) || (options.profile === 'sm2' && options.kind === 'timestamping'))) problems.push('profile');
     if (options.days !== undefined && !(Number.isInteger(options.days) && options.days >= 1 && options.days <= 3650)) problems.push('days');
+    // Only a person signs in their own name; a seal belongs to the court, not to an account.
+    if ((options.holder !== undefined && options.kind !== 'person') || holderProblem(options.holder)) problems.push('holder');
     if (problems.length > 0) {
       throw new AppError('VALIDATION_FAILED', `Invalid certificate request: ${problems.join(', ')} / 证书申请字段有误`, { fields: problems });
     }
@@ -143,6 +161,7 @@ export class CourtCa {
       serial: serialHex(serial),
       notBefore: notBefore.toISOString(),
       notAfter: notAfter.toISOString(),
+      ...(options.holder ? { holder: { userId: options.holder.userId, username: options.holder.username } } : {}),
     };
     state.certificates.push(entry);
     this.save(state);
@@ -158,6 +177,24 @@ export class CourtCa {
     entry.reason = reason;
     this.save(state);
     this.writeCrl(state, now);
+    return entry;
+  }
+
+  /**
+   * Binds an unbound `person` certificate (one issued before binding existed) to its judge's account,
+   * keeping its key and serial; a bound one is never re-bound (revoke it and issue a new one).
+   */
+  bind(id: string, holder: SignatureHolder): CertificateEntry {
+    const state = this.load();
+    const entry = state.certificates.find((candidate) => candidate.id === id);
+    if (!entry) throw new NotFoundError(`Certificate "${id}"`);
+    if (entry.kind !== 'person' || holderProblem(holder)) {
+      throw new AppError('VALIDATION_FAILED', 'Only a person\'s signature certificate is bound to an account / 仅个人签名证书可绑定账户', { fields: ['holder'] });
+    }
+    if (entry.holder) throw new ConflictError(`Certificate "${id}" already belongs to an account / 该签名证书已绑定账户`);
+    if (entry.revokedAt) throw new ConflictError(`Certificate "${id}" is revoked / 证书已吊销`);
+    entry.holder = { userId: holder.userId, username: holder.username };
+    this.save(state);
     return entry;
   }
 

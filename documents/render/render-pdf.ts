@@ -4,11 +4,11 @@
 // the court name and date lines of the signature block, which sealing uses to place the court seal.
 // The same document renders the same bytes: dates, font subset tag and file ID all come from the data.
 import { createHash } from 'node:crypto';
-import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFHexString, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
-import { cjkFontBytes } from '../seal/cjk-font.ts';
+import { cachingFontkit, cjkFontBytes } from '../seal/cjk-font.ts';
 import type { Alignment, CourtDocument, DocumentBlock, SignatureBlock, TableColumn } from '../templates/document-model.ts';
 import { breakLines } from './line-break.ts';
+import { drawVerificationMark, type VerificationMark } from './verification-mark.ts';
 import {
   A4,
   BODY_LINE_HEIGHT,
@@ -243,16 +243,23 @@ export function documentDigest(document: CourtDocument): Buffer {
   return createHash('sha256').update(JSON.stringify(document)).digest();
 }
 
-export async function renderPdf(document: CourtDocument): Promise<RenderedPdf> {
+export interface RenderPdfOptions {
+  /** The 验证码 and its address: printed on every page, and as a QR code on the first (verification-mark.ts). */
+  verification?: VerificationMark;
+}
+
+export async function renderPdf(document: CourtDocument, options: RenderPdfOptions = {}): Promise<RenderedPdf> {
   const digest = documentDigest(document);
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
+  // The CJK font is parsed once per process (cjk-font.ts); the subset is still made per document.
+  doc.registerFontkit(cachingFontkit);
   // The subset tag (six capitals) comes from the data, not pdf-lib's random suffix, so output is reproducible.
   const tag = [...digest.subarray(0, 6)].map((byte) => String.fromCharCode(65 + (byte % 26))).join('');
   const font = await doc.embedFont(cjkFontBytes(), { subset: true, customName: `${tag}+WenQuanYiZenHei` });
   const layout = new PdfLayout(doc, font);
   for (const block of document.blocks) layout.block(block);
   layout.pageNumbers();
+  if (options.verification) drawVerificationMark(doc, font, options.verification);
 
   const dated = new Date(`${document.issuedOn}T00:00:00+08:00`);
   doc.setTitle(document.caseNumber ? `${document.title} ${document.caseNumber}` : document.title);

@@ -3,6 +3,8 @@
 // which pdf-lib's fontkit cannot embed, so the first face is cut out into a plain TrueType font once per
 // process; pdf-lib then subsets it to the glyphs a document uses.
 import { existsSync, readFileSync } from 'node:fs';
+import fontkit from '@pdf-lib/fontkit';
+import type { PDFDocument } from 'pdf-lib';
 import { AppError } from '../../platform/errors.ts';
 
 export const CJK_FONT_FILES = ['/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'];
@@ -19,6 +21,18 @@ export function cjkFontBytes(): Uint8Array {
   cached = bytes.subarray(0, 4).toString('latin1') === 'ttcf' ? firstFaceOfCollection(bytes) : new Uint8Array(bytes);
   return cached;
 }
+
+// Parsing the 17 MB face dominated rendering and sealing (and its garbage the p95); the parsed font is
+// read-only while pdf-lib subsets it (each document makes its own subset), so one copy serves every
+// document of the process — the output bytes are the same as with a freshly parsed font.
+type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
+let parsedCjkFont: ReturnType<Fontkit['create']> | undefined;
+
+/** A fontkit for pdf-lib's registerFontkit that parses the CJK font once per process (other fonts as usual). */
+export const cachingFontkit: Fontkit = {
+  create: (bytes, postscriptName) =>
+    bytes === cjkFontBytes() ? (parsedCjkFont ??= fontkit.create(bytes, postscriptName)) : fontkit.create(bytes, postscriptName),
+};
 
 /** Copies one font of a TrueType collection (its table directory and the tables it points to) into a standalone font. */
 export function firstFaceOfCollection(collection: Buffer, face = 0): Uint8Array {

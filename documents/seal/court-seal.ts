@@ -2,9 +2,8 @@
 // upper arc, the seal's purpose under the star (special seals), and the code line along the bottom arc.
 // It becomes a form XObject in the document, used as a signature widget's appearance. Text is real
 // text in an embedded subset of the CJK font, so the seal stays sharp at any zoom.
-import fontkit from '@pdf-lib/fontkit';
 import type { PDFDocument, PDFFont, PDFRef } from 'pdf-lib';
-import { cjkFontBytes } from './cjk-font.ts';
+import { cachingFontkit, cjkFontBytes } from './cjk-font.ts';
 
 export interface SealDesign {
   /** Along the upper arc: the court's name (e.g. 北京市海淀区人民法院). */
@@ -24,15 +23,6 @@ export interface Appearance {
 }
 
 const SEAL_RED = '0.85 0.1 0.1';
-
-// Parsing the 17 MB face dominated sealing (and its garbage the p95); the parsed font is read-only
-// while pdf-lib subsets it, so one copy serves every document of the process.
-type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
-let parsedCjkFont: ReturnType<Fontkit['create']> | undefined;
-const cachingFontkit: Fontkit = {
-  create: (bytes, postscriptName) =>
-    bytes === cjkFontBytes() ? (parsedCjkFont ??= fontkit.create(bytes, postscriptName)) : fontkit.create(bytes, postscriptName),
-};
 
 async function embedCjkFont(doc: PDFDocument): Promise<PDFFont> {
   doc.registerFontkit(cachingFontkit);

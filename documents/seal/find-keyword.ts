@@ -4,7 +4,10 @@
 // line (same page, same baseline) and each character gets an x span from its run's width, shared out
 // by character class (full-width CJK = 1 em, narrow Latin/digits = ½ em). Good to about a point for
 // the text courts seal over (all CJK); horizontal text only — rotated runs are skipped.
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+// pdfjs is loaded at the first search, not with this module: its legacy build installs core-js polyfills
+// that replace the process's JSON.stringify and JSON.parse with slower ones (≈ 5 % of the hub's main
+// thread under smart filing), and most processes that can seal (the hub issuing its own documents,
+// which seals at the renderer's anchors) never search a text layer.
 
 export interface KeywordHit {
   /** 1-based page number. */
@@ -56,6 +59,7 @@ function glyphsOf(run: TextRun): Glyph[] {
 
 async function textLines(pdf: Buffer): Promise<Line[]> {
   // pdfjs detaches the buffer it is given, so it gets a copy; fonts are not rendered, only read.
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({ data: new Uint8Array(pdf), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0 });
   const doc = await task.promise;
   try {

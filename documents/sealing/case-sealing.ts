@@ -1,11 +1,13 @@
 // Sealing a case's document through the API (用印 and 用印审批): who may, the trial sealing that checks a
 // request before it waits for a judge, and the real one — the PDF read from the blob store, sealed with
 // the court CA (applySeal), stored as the document's new content, recorded with its audit row.
+// A judge's signature (a `person` certificate) is applied only by the judge it belongs to: never by
+// another operator, never as a clerk's request someone else approves (SIGNATURE_NOT_YOURS).
 // The document keeps its id and row: its content becomes the sealed PDF (which holds the original
 // bytes untouched as its first revision); the hashes before and after are in the application.
 import type { Config } from '../../platform/config.ts';
 import { AppError, NotFoundError } from '../../platform/errors.ts';
-import { decideSeal, mayApproveSeal, rolesForSeal } from '../../platform/seal-roles.ts';
+import { decideSeal, mayApproveSeal, rolesForSeal, signatureIsTheirs } from '../../platform/seal-roles.ts';
 import type { BlobStore } from '../../storage/blobs/blob-store.ts';
 import type { Db } from '../../storage/database.ts';
 import { getSealableDocument, type SealableDocument } from '../../storage/documents/get-sealable-document.ts';
@@ -13,6 +15,7 @@ import { getSealApplication } from '../../storage/seal-applications/get-seal-app
 import { documentChanged, recordAppliedSeal } from '../../storage/seal-applications/record-applied-seal.ts';
 import { refuseSeal } from '../../storage/seal-applications/refuse-seal.ts';
 import { requestSeal } from '../../storage/seal-applications/request-seal.ts';
+import { getUser } from '../../storage/users/get-user.ts';
 import type { SealApplication, SealOperator, SealRequestFacts } from '../../storage/seal-applications/seal-applications.ts';
 import type { CertificateEntry, CourtCa } from '../ca/court-ca.ts';
 import { applySeal, type SealedPdf, type SealPlacement } from '../seal/apply-seal.ts';
@@ -41,6 +44,20 @@ function sealOf(ca: CourtCa, sealId: string): CertificateEntry {
 
 const roleRefused = (role: string, sealId: string) =>
   new AppError('SEAL_ROLE_NOT_ALLOWED', `A ${role} may not use the seal "${sealId}" / 您的角色无权使用该印章`, { sealId, role });
+
+/**
+ * Refuses a judge's signature to anyone but its holder. The account's name is read only for an
+ * unbound (older) certificate, whose rule is the name it signs with (platform/seal-roles.ts).
+ */
+async function assertSignatureIsTheirs(sealing: CaseSealing, seal: CertificateEntry, operator: SealOperator): Promise<void> {
+  if (seal.kind !== 'person') return;
+  const displayName = seal.holder ? null : ((await getUser({ db: sealing.db, userId: operator.userId }))?.displayName ?? null);
+  if (signatureIsTheirs(seal, { userId: operator.userId, role: operator.role, displayName })) return;
+  throw new AppError('SIGNATURE_NOT_YOURS', `The signature "${seal.id}" belongs to another person; only its holder applies it / 该签名证书属于他人，仅本人可以使用`, {
+    sealId: seal.id,
+    ...(seal.holder ? {} : { unbound: true }),
+  });
+}
 
 async function documentOf(sealing: CaseSealing, caseId: string, documentId: string): Promise<{ document: SealableDocument; pdf: Buffer }> {
   const document = await getSealableDocument({ db: sealing.db, caseId, documentId });
@@ -74,7 +91,8 @@ export async function sealCaseDocument(
 ): Promise<SealOutcome> {
   const { operator, caseId, documentId, sealId, placement } = options;
   const seal = sealOf(sealing.ca, sealId);
-  const decision = decideSeal({ role: operator.role, allowed: rolesForSeal(sealing.config.ECOURT_SEAL_ROLES, seal), needsApproval: sealing.config.ECOURT_SEAL_NEEDS_APPROVAL });
+  await assertSignatureIsTheirs(sealing, seal, operator);
+  const decision = decideSeal({ role: operator.role, allowed: rolesForSeal(sealing.config.ECOURT_SEAL_ROLES, seal), needsApproval: sealing.config.ECOURT_SEAL_NEEDS_APPROVAL, signature: seal.kind === 'person' });
   if (decision === 'forbidden') throw roleRefused(operator.role, sealId);
   const { document, pdf } = await documentOf(sealing, caseId, documentId);
   const facts: SealRequestFacts = { caseId: document.caseId, documentId: document.id, sealId, mode: placement.mode, position: placementParameters(placement) };
@@ -102,6 +120,8 @@ async function pendingRequest(sealing: CaseSealing, operator: SealOperator, case
 /** A judge of the case approves a request: the seal is applied to the very bytes it was asked for. */
 export async function approveSealApplication(sealing: CaseSealing, options: { operator: SealOperator; caseId: string; applicationId: string }): Promise<SealOutcome> {
   const request = await pendingRequest(sealing, options.operator, options.caseId, options.applicationId);
+  // A signature request from before binding (none can be made now) is applied only by the signature's own holder.
+  await assertSignatureIsTheirs(sealing, sealOf(sealing.ca, request.sealId), options.operator);
   const { document, pdf } = await documentOf(sealing, request.caseId, request.documentId);
   if (document.sha256 !== request.sha256Before) throw documentChanged();
   const placement = { ...request.position, mode: request.mode } as unknown as SealPlacement;

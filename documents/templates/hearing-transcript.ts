@@ -25,6 +25,8 @@ export const hearingTranscriptData = z
     /** 到庭人员 as printed, e.g. 原告张三及其委托诉讼代理人李四. */
     present: z.array(z.string().trim().min(1).max(200)).min(1).max(50),
     segments: z.array(segment).min(1).max(20000),
+    /** 笔录确认情况, printed after the record: one line per reviewer (who, confirmed or objected, when). Absent: the usual closing line. */
+    confirmations: z.array(z.string().trim().min(1).max(2000)).max(500).optional(),
   })
   .superRefine((data, context) => {
     inOrder(context, { path: 'startedAt', value: data.startedAt }, { path: 'endedAt', value: data.endedAt });
@@ -52,7 +54,9 @@ export function hearingTranscript(data: HearingTranscriptData): CourtDocument {
     { type: 'paragraph', text: `${data.judge.title}：${data.judge.name}　书记员：${data.clerk.name}` },
     { type: 'paragraph', text: `到庭人员：${data.present.join('；')}` },
     ...data.segments.map((item) => ({ type: 'paragraph' as const, text: `[${clock(item.time)}] ${item.speaker}：${item.text}` })),
-    { type: 'paragraph', text: '（以上笔录经当事人阅核无误。）' },
+    ...(data.confirmations
+      ? [{ type: 'heading' as const, text: '笔录确认情况' }, ...data.confirmations.map((text) => ({ type: 'paragraph' as const, text }))]
+      : [{ type: 'paragraph' as const, text: '（以上笔录经当事人阅核无误。）' }]),
     { type: 'signature', block: { panel: [data.judge], date: chineseDate(courtDay), after: [{ title: '书记员', name: data.clerk.name }] } },
   ]);
 }

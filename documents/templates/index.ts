@@ -12,6 +12,7 @@ import { hearingTranscript, hearingTranscriptData } from './hearing-transcript.t
 import { civilJudgment, civilJudgmentData } from './civil-judgment.ts';
 import { filingReceipt, filingReceiptData } from './filing-receipt.ts';
 import { proofOfService, proofOfServiceData } from './proof-of-service.ts';
+import { complaint, complaintData } from './complaint.ts';
 
 interface Template<S extends z.ZodType> {
   title: string;
@@ -30,6 +31,8 @@ export const TEMPLATES = {
   civilJudgment: template({ title: '民事判决书', schema: civilJudgmentData, build: civilJudgment }),
   filingReceipt: template({ title: '立案回执', schema: filingReceiptData, build: filingReceipt }),
   proofOfService: template({ title: '送达回证', schema: proofOfServiceData, build: proofOfService }),
+  /** The filer's 起诉状 (smart filing), generated from the guided form for signature. */
+  complaint: template({ title: '民事起诉状', schema: complaintData, build: complaint }),
 };
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];

@@ -120,4 +120,28 @@ export const SAMPLE_DATA: Record<TemplateName, Record<string, unknown>> = {
     receivedBy: '北京某某科技有限公司',
     server: '孙八',
   },
+  complaint: {
+    courtName: court,
+    cause: '民间借贷纠纷',
+    plaintiffs: [{ name: '张三', kind: 'person', idNumberMasked: '110105********0018', phoneMasked: '138****5678', address: '北京市朝阳区建国路88号3单元502室' }],
+    defendants: [{ name: '北京某某科技有限公司', kind: 'organisation', address: '北京市海淀区中关村大街1号' }],
+    claims: [
+      { text: '判令被告偿还借款本金120000元', amount: '120000' },
+      { text: '判令被告支付逾期利息（以120000元为基数，自2026年3月2日起按年利率3.65%计算至实际清偿之日止）', amount: '2190.50' },
+      { text: '本案诉讼费用由被告负担' },
+    ],
+    causeFacts: [
+      { label: '借款日期', value: '2025-03-01' },
+      { label: '约定年利率', value: '3.65%' },
+    ],
+    facts: '2025年3月1日，被告向原告借款120000元，约定借期一年。原告当日通过银行转账交付借款。\n借款到期后，被告未予归还，经原告多次催要未果，故诉至法院。',
+    jurisdiction: '被告住所地（北京市海淀区）',
+    evidence: [
+      { name: '借款合同', purpose: '证明双方存在借贷关系及约定' },
+      { name: '银行转账凭证', purpose: '证明原告已交付借款' },
+    ],
+    electronicService: ['手机 138****5678'],
+    signedBy: '张三',
+    filedOn: '2026-08-28',
+  },
 };

@@ -2,14 +2,13 @@
 // The hub only validates, checks access and asks the case actor; the actor alone changes a case.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { AppError, NotFoundError } from '../../platform/errors.ts';
+import { NotFoundError } from '../../platform/errors.ts';
 import { LITIGANT_ROLES, type Role } from '../../platform/roles.ts';
 import { caseCommand, caseFiling, type CaseCommand, type CaseState } from '../../actors/case/case.protocol.ts';
 import { allowedCaseCommands } from '../../actors/case/allowed-case-commands.ts';
 import type { ActorRef } from '../../actors/runtime/types.ts';
 import { getCaseDetail, type CaseDetail } from '../../storage/cases/get-case-detail.ts';
 import { listVisibleCases } from '../../storage/cases/list-visible-cases.ts';
-import { hasPassedIdentityCheck } from '../../storage/identity/has-passed-identity-check.ts';
 import { allowedCommandsFor, anySignedIn, assertMaySendCaseCommand, signedInAs } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { actorRefusal } from '../http/error-response.ts';
@@ -17,6 +16,7 @@ import { defineRoute } from '../http/route.ts';
 import { paths } from '../http/paths.ts';
 import type { HubServices } from '../services.ts';
 import { caseDetailSchema, caseSummarySchema } from './schemas.ts';
+import { assertMayFile } from '../filings/assert-may-file.ts';
 
 const caseRef = (id: string): ActorRef => ({ kind: 'case', id });
 const caseIdParams = z.object({ caseId: z.uuid() });
@@ -54,19 +54,6 @@ export const listCasesRoute = defineRoute({
     return { cases: cases as z.input<typeof caseSummarySchema>[] };
   },
 });
-
-/** People who file in their own name: institutions file through the court's own onboarding instead. */
-const FILERS_NEEDING_REAL_NAME: readonly Role[] = ['party', 'lawyer'];
-
-/** 立案须实名: a party or lawyer files only once a real-name check has passed (unless the court turned the rule off). */
-async function assertMayFile(services: HubServices, caller: Session): Promise<void> {
-  if (!services.config.ECOURT_FILING_REQUIRES_REAL_NAME || !FILERS_NEEDING_REAL_NAME.includes(caller.role)) return;
-  if (await hasPassedIdentityCheck({ db: services.database.db, userId: caller.userId, kind: 'real_name' })) return;
-  throw new AppError('IDENTITY_NOT_VERIFIED', 'Complete real-name verification before filing a case', {
-    zh: '请先完成实名认证再提交立案申请',
-    en: 'Complete real-name verification before filing a case',
-  });
-}
 
 export const fileCaseRoute = defineRoute({
   method: 'post',

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { subjects } from '../../actors/bus/subjects.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { isCaseMember } from '../../storage/cases/is-case-member.ts';
-import { BlobMissingError } from '../../storage/blobs/blob-store.ts';
 import { addEvidence } from '../../storage/evidence/add-evidence.ts';
 import { EVIDENCE_MEDIA_TYPES, type EvidenceFile, type EvidenceMediaType, type StoredEvidenceFile } from '../../storage/evidence/evidence.ts';
 import { getEvidence } from '../../storage/evidence/get-evidence.ts';
@@ -15,9 +14,10 @@ import { anySignedIn, assertCaseMember, signedInAs } from '../auth/access.ts';
 import type { Session } from '../auth/session-token.ts';
 import { annotationsDocName } from '../collab/doc-names.ts';
 import { fillPath, paths } from '../http/paths.ts';
-import { defineRoute, RawReply, rawBodySchema, rawReplySchema } from '../http/route.ts';
+import { defineRoute, rawBodySchema, rawReplySchema } from '../http/route.ts';
 import type { CaseNotice } from '../realtime/protocol.ts';
 import type { HubServices } from '../services.ts';
+import { uploadedFileReply } from './uploaded-file-content.ts';
 
 const instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant');
 
@@ -64,16 +64,6 @@ async function evidenceOfMember(services: HubServices, session: Session, evidenc
   const member = await isCaseMember({ db: services.database.db, caseId: file.caseId, viewer: { userId: session.userId, role: session.role, courtId: session.courtId } });
   if (!member) throw new NotFoundError('Evidence');
   return file;
-}
-
-const EXTENSIONS: Record<EvidenceMediaType, string> = { 'application/pdf': '.pdf', 'image/png': '.png', 'image/jpeg': '.jpg' };
-
-/** inline; an ASCII fallback name plus the UTF-8 title (RFC 6266 / 5987), so Chinese titles survive. */
-export function contentDisposition(file: Pick<EvidenceFile, 'id' | 'title' | 'mimeType'>): string {
-  const extension = EXTENSIONS[file.mimeType];
-  const name = file.title.toLowerCase().endsWith(extension) ? file.title : `${file.title}${extension}`;
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `inline; filename="evidence-${file.id}${extension}"; filename*=UTF-8''${encoded}`;
 }
 
 export const uploadEvidenceRoute = defineRoute({
@@ -157,25 +147,14 @@ export const getEvidenceContentRoute = defineRoute({
   errors: ['NOT_FOUND', 'BLOB_MISSING'],
   async handle({ session, params, services, request, logger }) {
     const file = await evidenceOfMember(services, session as Session, params.evidenceId);
-    const etag = `"${file.sha256}"`;
-    const headers = {
-      etag,
-      // Per user (a bearer token asked for it), revalidated each time: access can be taken away.
-      'cache-control': 'private, no-cache',
-      'x-content-type-options': 'nosniff',
-      'access-control-expose-headers': 'etag, content-disposition, retry-after, x-request-id',
-    };
-    if ((request.headers['if-none-match'] ?? '').split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-      return new RawReply(304, headers, '');
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await services.blobs.get(file.blobKey);
-    } catch (error) {
-      if (error instanceof BlobMissingError) logger.error('evidence content missing from the blob store', { evidenceId: file.id, blobKey: error.key });
-      throw error;
-    }
-    return new RawReply(200, { ...headers, 'content-type': file.mimeType, 'content-disposition': contentDisposition(file) }, bytes);
+    return uploadedFileReply({
+      file: { id: file.id, name: file.title, mimeType: file.mimeType, sha256: file.sha256, blobKey: file.blobKey },
+      prefix: 'evidence',
+      request,
+      blobs: services.blobs,
+      logger,
+      missing: { message: 'evidence content missing from the blob store', fields: { evidenceId: file.id } },
+    });
   },
 });
 

@@ -23,6 +23,12 @@ import { probeRoutes } from './probe-routes.ts';
 import { registrationRoutes } from './registration-routes.ts';
 import { faceCheckRoutes } from './face-check-routes.ts';
 import { hearingIdentityRoutes } from './hearing-identity-routes.ts';
+import { filingDraftRoutes } from './filing-draft-routes.ts';
+import { filingMaterialRoutes } from './filing-material-routes.ts';
+import { inboxRoutes } from './inbox-routes.ts';
+import { filingQueueRoutes } from './filing-queue-routes.ts';
+import { filingRuleRoutes } from './filing-rule-routes.ts';
+import { filingRoutes } from './filing-routes.ts';
 import { createOpenApiRoute } from './openapi-route.ts';
 
 export function hubRoutes(): AnyRoute[] {
@@ -58,6 +64,12 @@ export function hubRoutes(): AnyRoute[] {
     ...registrationRoutes(),
     ...faceCheckRoutes,
     ...hearingIdentityRoutes,
+    ...filingRoutes,
+    ...filingDraftRoutes,
+    ...filingMaterialRoutes,
+    ...inboxRoutes,
+    ...filingQueueRoutes,
+    ...filingRuleRoutes,
     createOpenApiRoute(() => (document ??= openApiDocument(routes))),
   ];
   return routes;

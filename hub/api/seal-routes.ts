@@ -61,7 +61,7 @@ const outcomeSchema = z.object({
 });
 
 const sealers = signedInAs(...COURT_STAFF_ROLES);
-const sealErrors = ['SEAL_NOT_FOUND', 'SEAL_ROLE_NOT_ALLOWED', 'DOCUMENT_NOT_PDF', 'DOCUMENT_CHANGED', 'SEAL_KEYWORD_NOT_FOUND', 'CERTIFICATE_REVOKED', 'CERTIFICATE_EXPIRED', 'CA_NOT_INITIALISED', 'DOCUMENT_MALFORMED', 'DOCUMENT_ENCRYPTED', 'DOCUMENT_SIGNATURE_CONFLICT', 'BLOB_MISSING'] as const;
+const sealErrors = ['SEAL_NOT_FOUND', 'SEAL_ROLE_NOT_ALLOWED', 'SIGNATURE_NOT_YOURS', 'DOCUMENT_NOT_PDF', 'DOCUMENT_CHANGED', 'SEAL_KEYWORD_NOT_FOUND', 'CERTIFICATE_REVOKED', 'CERTIFICATE_EXPIRED', 'CA_NOT_INITIALISED', 'DOCUMENT_MALFORMED', 'DOCUMENT_ENCRYPTED', 'DOCUMENT_SIGNATURE_CONFLICT', 'BLOB_MISSING'] as const;
 
 /** The CA is opened per request: a revocation by `ecourt ca revoke` counts at once. */
 const sealingOf = (services: HubServices): CaseSealing => ({ db: services.database.db, blobs: services.blobs, ca: openCourtCa(services.config), config: services.config });

@@ -23,6 +23,7 @@ import type { RealtimeExtension, RealtimePeer } from '../realtime/channel.ts';
 import type { MediaOwnership } from './media-ownership.ts';
 import type { MediaRelay } from './media-relay.ts';
 import type { ForwardedSignal, RelayStatus, ReturnedSignal } from './media-relay-protocol.ts';
+import { batchEvents } from '../../actors/runtime/event-batch-reactor.ts';
 
 /** Participant statuses whose media is forwarded (a reconnecting one keeps its seat). */
 const FORWARDED = new Set(['admitted', 'inRoom', 'reconnecting']);
@@ -392,9 +393,8 @@ export class HearingMediaGateway implements RealtimeExtension {
 
   /** A batch of hearing events: the routers of this node follow their hearings' new summaries. */
   private onHearingEvents(payload: unknown): void {
-    const events = (payload as { events?: unknown } | null)?.events;
-    if (!Array.isArray(events)) return;
-    for (const event of events as { id?: unknown; state?: unknown; summary?: unknown }[]) {
+    const events = batchEvents(payload);
+    for (const event of events) {
       if (typeof event?.id !== 'string' || typeof event.state !== 'string' || typeof event.summary !== 'object' || event.summary === null) continue;
       const router = this.options.pool.router(event.id);
       if (router && !router.isClosed) this.follow(router, event.summary as HearingSummary, event.state);

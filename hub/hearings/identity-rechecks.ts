@@ -25,6 +25,7 @@ import type { HearingIdentityAlert } from '../realtime/protocol.ts';
 import type { HubServices } from '../services.ts';
 import { recheckVerdict, type RecheckOutcome } from './recheck-outcome.ts';
 import { RecheckSchedule, type RecheckInterval } from './recheck-schedule.ts';
+import { batchEvents } from '../../actors/runtime/event-batch-reactor.ts';
 
 /** Court staff are not re-checked: the gate and the re-checks are about parties and their side. */
 const STAFF_ROLES: ReadonlySet<string> = new Set(['judge', 'clerk']);
@@ -158,9 +159,8 @@ export class IdentityRechecks {
   }
 
   private onHearingEvents(payload: unknown): void {
-    const events = (payload as { events?: unknown } | null)?.events;
-    if (!Array.isArray(events)) return;
-    for (const event of events as { id?: unknown; seq?: unknown; state?: unknown; summary?: unknown }[]) {
+    const events = batchEvents(payload);
+    for (const event of events) {
       if (typeof event?.id !== 'string' || typeof event.state !== 'string' || typeof event.summary !== 'object' || event.summary === null) continue;
       const followed = this.hearings.get(event.id);
       if (!followed) continue;

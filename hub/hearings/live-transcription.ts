@@ -21,6 +21,7 @@ import { transcriptDocName } from '../collab/doc-names.ts';
 import type { RoomRegistry } from '../collab/room-registry.ts';
 import { frozenAtOf } from '../collab/transcript-freeze.ts';
 import { languageRefusal } from './engine-hears-language.ts';
+import { batchEvents } from '../../actors/runtime/event-batch-reactor.ts';
 
 /** The bus message behind /rt `hearing.asr`. */
 export interface HearingAsrNotice extends TranscriptionStatus {
@@ -203,9 +204,8 @@ export class LiveTranscription {
   }
 
   private onHearingEvents(payload: unknown): void {
-    const events = (payload as { events?: unknown } | null)?.events;
-    if (!Array.isArray(events)) return;
-    for (const event of events as { id?: unknown; seq?: unknown; type?: unknown; state?: unknown; at?: unknown; summary?: unknown }[]) {
+    const events = batchEvents(payload);
+    for (const event of events) {
       if (typeof event?.id !== 'string' || typeof event.state !== 'string' || typeof event.summary !== 'object' || event.summary === null) continue;
       const followed = this.hearings.get(event.id);
       if (!followed) continue;

@@ -1,8 +1,10 @@
 // Follows the hearing actors to drive the transcript's confirmation (笔录确认) from the hub: when a
 // hearing concludes, freezes its transcript (after the `beforeFreeze` hook, e.g. speech recognition
 // draining its last results), saves the version and submits it to the actor with its hash and the
-// confirmation deadline; when a hearing is archived, files the transcript with its case. Both steps
-// are idempotent, so the start-up sweep finishes what a stopped node left half done.
+// confirmation deadline; when a hearing is archived, files the transcript with its case — a 庭审笔录 PDF
+// sealed with the court seal (documents/issuing), or its plain text when no seal can be applied or the
+// template refuses the data (the refusal recorded for court staff). Both steps are idempotent, so the
+// start-up sweep finishes what a stopped node left half done.
 import type { Bus, BusSubscription } from '../../actors/bus/bus.ts';
 import { subjects } from '../../actors/bus/subjects.ts';
 import { HEARING_KIND } from '../../actors/hearing/hearing-behaviour.ts';
@@ -17,7 +19,14 @@ import { transcriptDocName } from '../collab/doc-names.ts';
 import type { RoomRegistry } from '../collab/room-registry.ts';
 import { freezeTranscript } from '../collab/transcript-freeze.ts';
 import type { TranscriptService } from '../collab/transcript-service.ts';
-import { filingDetails, renderFiledTranscript } from './transcript-filing.ts';
+import { filingDetails, renderFiledTranscript, transcriptDocumentData, type TranscriptFilingDetails } from './transcript-filing.ts';
+import { AppError } from '../../platform/errors.ts';
+import { issueCaseDocument, type DocumentIssuing } from '../../documents/issuing/issue-document.ts';
+import { readCaseIssuingFacts } from '../../storage/documents/case-issuing-facts.ts';
+import { HEARING_TRANSCRIPT_KIND, type CourtDocument } from '../../storage/documents/court-documents.ts';
+import { getHearingSpan } from '../../storage/documents/hearing-span.ts';
+import { recordIssueRefusal } from '../../storage/documents/issue-refusals.ts';
+import { batchEvents } from '../../actors/runtime/event-batch-reactor.ts';
 
 export interface TranscriptConfirmationOptions {
   bus: Bus;
@@ -31,6 +40,8 @@ export interface TranscriptConfirmationOptions {
   confirmHours: number;
   /** Awaited before the freeze: what must land in the transcript first (live recognition's last results). */
   beforeFreeze?: (hearingId: string) => Promise<void>;
+  /** How court documents are issued now (null: no court CA, the transcript is filed as text). */
+  documentIssuing?: () => Promise<DocumentIssuing | null>;
 }
 
 interface FollowedHearing {
@@ -77,10 +88,9 @@ export class TranscriptConfirmation {
   }
 
   private onHearingEvents(payload: unknown): void {
-    const events = (payload as { events?: unknown } | null)?.events;
-    if (!Array.isArray(events)) return;
+    const events = batchEvents(payload);
     const newest = new Map<string, FollowedHearing>();
-    for (const event of events as { id?: unknown; state?: unknown; summary?: unknown }[]) {
+    for (const event of events) {
       const summary = event?.summary as HearingSummary | undefined;
       if (typeof event?.id !== 'string' || typeof event.state !== 'string' || typeof summary?.caseId !== 'string') continue;
       newest.set(event.id, { id: event.id, caseId: summary.caseId, state: event.state, summary });
@@ -125,15 +135,47 @@ export class TranscriptConfirmation {
     const transcript = await this.options.transcripts.read(docName);
     const details = filingDetails(hearing.summary, transcript.sha256);
     const day = hearing.summary.startsAt ? hearing.summary.startsAt.slice(0, 10) : '';
-    const { document, filed } = await fileHearingTranscript({
-      db: this.options.db,
-      blobs: this.options.blobs,
-      caseId: hearing.caseId,
-      hearingId: hearing.id,
-      title: `庭审笔录 / Hearing transcript ${day}`.trim(),
-      content: renderFiledTranscript(transcript.text, details),
-      details: details as unknown as Record<string, unknown>,
-    });
-    if (filed) this.log.info('hearing transcript filed with the case', { hearingId: hearing.id, documentId: document.id });
+    const title = `庭审笔录 / Hearing transcript ${day}`.trim();
+    const sealed = await this.issueSealed(hearing, docName, title, details);
+    const { document, filed } =
+      sealed ??
+      (await fileHearingTranscript({
+        db: this.options.db,
+        blobs: this.options.blobs,
+        caseId: hearing.caseId,
+        hearingId: hearing.id,
+        title,
+        content: renderFiledTranscript(transcript.text, details),
+        details: details as unknown as Record<string, unknown>,
+      }));
+    if (filed) this.log.info('hearing transcript filed with the case', { hearingId: hearing.id, documentId: document.id, mimeType: document.mimeType });
+  }
+
+  /** The sealed PDF; null (so the text is filed) without a court CA or when the template or the seal refuses. */
+  private async issueSealed(hearing: FollowedHearing, docName: string, title: string, details: TranscriptFilingDetails): Promise<{ document: CourtDocument; filed: boolean } | null> {
+    const issuing = await this.options.documentIssuing?.();
+    if (!issuing) return null;
+    const facts = await readCaseIssuingFacts({ db: this.options.db, caseId: hearing.caseId });
+    if (!facts) return null;
+    const [segments, span] = await Promise.all([this.options.transcripts.segments(docName), getHearingSpan({ db: this.options.db, hearingId: hearing.id })]);
+    const data = transcriptDocumentData({ facts, summary: hearing.summary, segments, ...span, details });
+    try {
+      const { document, issued } = await issueCaseDocument(issuing, {
+        caseId: hearing.caseId,
+        hearingId: hearing.id,
+        template: HEARING_TRANSCRIPT_KIND,
+        data,
+        title,
+        details: details as unknown as Record<string, unknown>,
+      });
+      return { document, filed: issued };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const reported = (error.details as { fields?: unknown } | undefined)?.fields;
+      const fields = Array.isArray(reported) ? (reported as { field: string; message: string }[]) : [];
+      await recordIssueRefusal({ db: this.options.db, refusal: { caseId: hearing.caseId, hearingId: hearing.id, kind: HEARING_TRANSCRIPT_KIND, code: error.code, message: error.message, fields } });
+      this.log.warn('hearing transcript not sealed; filed as text', { hearingId: hearing.id, code: error.code, fields: fields.map((field) => field.field) });
+      return null;
+    }
   }
 }

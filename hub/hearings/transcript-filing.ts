@@ -1,8 +1,12 @@
-// What is filed with the case when a hearing's transcript phase ends: the transcript's plain text
-// (as frozen and corrected) followed by the list of confirmations (笔录确认情况) — who, in which role,
-// confirmed or objected (with the judge's resolution) or had not reviewed, and when. Pure, from the
-// hearing's client-safe summary, so the stored file and its details say the same thing.
+// What is filed with the case when a hearing's transcript phase ends: the 庭审笔录 as a sealed PDF (the
+// hearingTranscript template: segments with speaker and time, the present, judge and clerk) followed by the
+// list of confirmations (笔录确认情况) — who, in which role, confirmed or objected (with the judge's
+// resolution) or had not reviewed, and when; or, when no court seal can be applied or the data is
+// incomplete, the same as plain text, so the record is never lost. Pure, from the hearing's client-safe
+// summary, so the stored file and its details say the same thing.
 import type { HearingSummary } from '../../actors/hearing/hearing.protocol.ts';
+import type { CaseIssuingFacts } from '../../storage/documents/case-issuing-facts.ts';
+import type { TranscriptSegment } from '../collab/transcript-model.ts';
 
 export interface ConfirmationEntry {
   participantId: string;
@@ -56,9 +60,9 @@ export function filingDetails(summary: HearingSummary, transcriptSha256: string)
   };
 }
 
-/** The stored rendering: the transcript text, then the confirmation list. */
-export function renderFiledTranscript(transcriptText: string, details: TranscriptFilingDetails): string {
-  const lines = [transcriptText, '', '—— 笔录确认情况 / Confirmations ——'];
+/** The confirmation list as printed: why the review ended, the frozen hash, one line per reviewer and objection. */
+export function confirmationLines(details: TranscriptFilingDetails): string[] {
+  const lines: string[] = [];
   if (details.archivedBecause) lines.push(`归档原因 / Archived: ${REASON_TEXT[details.archivedBecause] ?? details.archivedBecause}`);
   if (details.frozenSha256) lines.push(`定稿哈希 / Frozen version sha256: ${details.frozenSha256}`);
   for (const entry of details.confirmations) {
@@ -69,5 +73,56 @@ export function renderFiledTranscript(transcriptText: string, details: Transcrip
       lines.push(`  · ${objection.segmentId}: ${objection.note.replace(/\s*[\r\n]+\s*/g, ' ')}${resolution}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
+}
+
+/** The plain-text filing (no court seal available, or data the template refuses): the transcript text, then the confirmation list. */
+export function renderFiledTranscript(transcriptText: string, details: TranscriptFilingDetails): string {
+  return `${[transcriptText, '', '—— 笔录确认情况 / Confirmations ——', ...confirmationLines(details)].join('\n')}\n`;
+}
+
+const ROLE_TITLE: Record<string, string> = { judge: '审判员', clerk: '书记员', party: '当事人', lawyer: '诉讼代理人', witness: '证人', observer: '旁听人员' };
+/** Statuses of someone who was let into the hearing room at some point. */
+const WAS_PRESENT = new Set(['admitted', 'inRoom', 'reconnecting', 'left', 'dismissed']);
+
+/** A moment with the court's offset (UTC+8), as the template prints times. */
+const courtTime = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
+
+/**
+ * The hearingTranscript template's data: the case header, when it was held (first START to last END),
+ * where, the judge and clerk of the hearing, who was present, the segments in time order (hearing time
+ * from the start), and the confirmation list. Missing facts are left out for the template to name.
+ */
+export function transcriptDocumentData(options: {
+  facts: CaseIssuingFacts;
+  summary: HearingSummary;
+  segments: TranscriptSegment[];
+  startedAt: Date | null;
+  endedAt: Date | null;
+  details: TranscriptFilingDetails;
+}): Record<string, unknown> {
+  const { facts, summary, segments, startedAt, endedAt, details } = options;
+  const participants = summary.participants;
+  const present = participants.filter((participant) => WAS_PRESENT.has(participant.status));
+  const pick = (role: string) => present.find((participant) => participant.role === role) ?? participants.find((participant) => participant.role === role);
+  const judge = pick('judge');
+  const clerk = pick('clerk');
+  const start = startedAt?.getTime();
+  const spoken = segments.filter((segment) => segment.text.trim().length > 0).sort((a, b) => a.startMs - b.startMs);
+  return {
+    courtName: facts.courtName,
+    cause: facts.cause,
+    ...(facts.caseNumber ? { caseNumber: facts.caseNumber } : {}),
+    ...(start !== undefined ? { startedAt: courtTime(start) } : {}),
+    ...(endedAt ? { endedAt: courtTime(Math.max(endedAt.getTime(), start ?? 0)) } : {}),
+    ...(summary.courtroom ? { courtroom: summary.courtroom } : {}),
+    ...(judge ? { judge: { title: '审判员', name: judge.displayName } } : {}),
+    ...(clerk ? { clerk: { name: clerk.displayName } } : {}),
+    present: present.map((participant) => `${ROLE_TITLE[participant.role] ?? participant.role}${participant.displayName}`),
+    segments:
+      start === undefined
+        ? []
+        : spoken.map((segment) => ({ speaker: segment.speaker.displayName, time: courtTime(start + segment.startMs), text: segment.text.trim() })),
+    confirmations: confirmationLines(details),
+  };
 }

@@ -29,6 +29,7 @@ export const paths = {
   /** Documents filed with a case (the confirmed hearing transcript). */
   caseDocuments: `${API_PREFIX}/cases/:caseId/documents`,
   caseDocumentContent: `${API_PREFIX}/cases/:caseId/documents/:documentId/content`,
+  caseDocumentProblems: `${API_PREFIX}/cases/:caseId/document-problems`,
   caseArchive: `${API_PREFIX}/cases/:caseId/archive`,
   /** 用印 and 用印审批: seal a document of the case (or request it); a judge approves or refuses a request. */
   caseDocumentSeal: `${API_PREFIX}/cases/:caseId/documents/:documentId/seal`,
@@ -37,6 +38,8 @@ export const paths = {
   caseSealApplicationRefuse: `${API_PREFIX}/cases/:caseId/seal-applications/:applicationId/refuse`,
   /** 文书验证: anyone checks a court document's signatures and whether the court issued it (public). */
   documentVerify: `${API_PREFIX}/documents/verify`,
+  /** 验证码 lookup (public): what the court issued under the code printed (and QR-coded) on a document. */
+  documentVerifyCode: `${API_PREFIX}/documents/verify/:code`,
   /** The court's RFC 3161 time-stamping authority (public): DER TimeStampReq in, TimeStampResp out. */
   tsa: `${API_PREFIX}/tsa`,
   /** The transcript as WebVTT, SRT or plain text (?format=, optionally lined up with ?recording=). */
@@ -70,6 +73,28 @@ export const paths = {
   myFaceEnrolment: `${API_PREFIX}/me/face-enrolment`,
   myFaceCheckChallenge: `${API_PREFIX}/me/face-checks/challenge`,
   myFaceChecks: `${API_PREFIX}/me/face-checks`,
+  /** 网上立案: submit a filing (reviewed by the rules at once), the caller's own filings, one filing. */
+  filings: `${API_PREFIX}/filings`,
+  filing: `${API_PREFIX}/filings/:filingId`,
+  /** 补正: the filer resubmits a filing returned for correction, before its deadline. */
+  filingResubmit: `${API_PREFIX}/filings/:filingId/resubmit`,
+  /** 站内信: the signed-in user's inbox (立案回执, 缴费通知 …) and marking one message read. */
+  myInbox: `${API_PREFIX}/me/inbox`,
+  myInboxRead: `${API_PREFIX}/me/inbox/:messageId/read`,
+  /** 立案审查: a court's filings waiting for a clerk; a clerk's or judge's decision overriding the rules. */
+  courtFilingQueue: `${API_PREFIX}/courts/:courtId/filing-queue`,
+  filingDecision: `${API_PREFIX}/filings/:filingId/decision`,
+  /** 立案规则: the court's filing rule set in force with its version history; a courtAdmin saves a new version. */
+  courtFilingRules: `${API_PREFIX}/courts/:courtId/filing-rules`,
+  /** 立案草稿 (the guided filing form's drafts, the filer's own), the complaint rendered for preview and signed. */
+  filingDrafts: `${API_PREFIX}/filing-drafts`,
+  filingDraft: `${API_PREFIX}/filing-drafts/:draftId`,
+  filingDraftComplaint: `${API_PREFIX}/filing-drafts/:draftId/complaint`,
+  filingDraftComplaintSign: `${API_PREFIX}/filing-drafts/:draftId/complaint/sign`,
+  /** 立案材料: files uploaded with a filing (type and page count checked) and their bytes. */
+  filingMaterials: `${API_PREFIX}/filing-materials`,
+  filingMaterial: `${API_PREFIX}/filing-materials/:materialId`,
+  filingMaterialContent: `${API_PREFIX}/filing-materials/:materialId/content`,
   /** The realtime WebSocket (case events). */
   realtime: '/rt',
 } as const;

@@ -9,7 +9,8 @@ import type { Session } from '../auth/session-token.ts';
 import type { RequestSnapshot } from './exchange.ts';
 import type { HubServices } from '../services.ts';
 
-export type HttpMethod = 'get' | 'post';
+/** put and delete: resources the caller names and replaces or removes (e.g. filing drafts). */
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /**
  * A request body taken as bytes (an uploaded file), not JSON: the media types accepted (others are

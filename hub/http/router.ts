@@ -103,7 +103,8 @@ async function runRoute(
 export function mountRoute(app: TemplatedApp, route: AnyRoute, services: HubServices): void {
   const parameterNames = pathParameterNames(route.path);
   const limit = route.rawBody ? route.rawBody.limitBytes(services.config) : services.config.ECOURT_MAX_BODY_BYTES;
-  app[route.method](route.path, (res, req) => {
+  // uWS names DELETE `del`.
+  app[route.method === 'delete' ? 'del' : route.method](route.path, (res, req) => {
     // Synchronous part: uWS owns req only until we return, and onAborted/onData must be set now.
     const exchange = new HttpExchange(res);
     const request = snapshotRequest(req, res, parameterNames);

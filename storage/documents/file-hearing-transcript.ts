@@ -30,8 +30,8 @@ export async function fileHearingTranscript({ db, blobs, caseId, hearingId, titl
       .insert(documents)
       // created_by null: the system files it, nobody uploaded it.
       .values({ caseId, hearingId, kind: HEARING_TRANSCRIPT_KIND, title, sha256: blob.sha256, blobKey: blob.key, mimeType: TRANSCRIPT_MIME_TYPE, sizeBytes: blob.sizeBytes, details, createdBy: null })
-      // The predicate names the partial unique index (documents_hearing_kind_unique) as the arbiter.
-      .onConflictDoNothing({ target: [documents.hearingId, documents.kind], where: sql`${documents.hearingId} is not null` })
+      // The predicate names the partial unique index (documents_hearing_kind_unique: addressed to nobody) as the arbiter.
+      .onConflictDoNothing({ target: [documents.hearingId, documents.kind], where: sql`${documents.hearingId} is not null and ${documents.addressee} is null` })
       .returning(courtDocumentColumns);
     if (!inserted) {
       const [existing] = await tx

@@ -1,11 +1,12 @@
 // The court's site end to end in headless Chromium against the whole platform started in-process:
-// homepage and language switch, a party filing a case, the clerk seeing it arrive live and
+// homepage and language switch, a party's filed case, the clerk seeing it arrive live and
 // accepting it, and the party's page following without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { hearings } from '../../storage/schema.ts';
 import { chromiumSkipReason as skipReason, DEMO_PASSWORD, hasChromium, LIVE_TIMEOUT_MS, screenshot, startPortalBrowser, type PortalBrowser } from '../support/portal-browser.ts';
+import { logInDemo } from '../support/demo-platform.ts';
 
 describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, () => {
   let portal: PortalBrowser;
@@ -72,21 +73,28 @@ describe.skipIf(!hasChromium)(`court portal in headless Chromium${skipReason}`, 
     const rowsBefore = await clerk.getByTestId('case-row').count();
     await markNoReload(clerk);
 
-    // The party files through the form and lands on the new case's page.
+    // The party files a case for the clerk's review (the cases API; the guided filing form and its
+    // automatic review are test/e2e/filing.e2e.test.ts) and opens the new case's page.
     const party = await openPage();
     await logIn(party, 'party1');
-    await party.getByTestId('nav-file').click();
-    await party.getByTestId('filing-form').waitFor();
-    await expect.poll(() => party.getByTestId('filing-plaintiff').inputValue()).toBe('陈静');
-    await expect.poll(() => party.locator('[data-testid="filing-court"] option').count()).toBeGreaterThan(0);
-    await party.getByTestId('filing-cause').selectOption('民间借贷纠纷');
-    await party.getByTestId('filing-claims').fill('1. 判令被告偿还借款本金50000元；2. 本案诉讼费用由被告承担。');
-    await party.getByTestId('filing-amount').fill('50000.00');
-    await party.getByTestId('filing-facts').fill('2025年3月1日，被告向原告借款50000元，约定同年12月31日前归还，到期后经多次催要未还。');
-    await party.getByTestId('filing-defendant').fill('王某');
-    await party.getByTestId('filing-submit').click();
-    await party.waitForURL(/#\/cases\/[0-9a-f-]{36}$/);
-    const caseId = party.url().split('/').pop()!;
+    const partyLogin = await logInDemo(baseUrl, 'party1');
+    const courts = (await (await fetch(`${baseUrl}/api/v1/courts`)).json()) as { courts: { id: string }[] };
+    const filed = await fetch(`${baseUrl}/api/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${partyLogin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        courtId: courts.courts[0]!.id,
+        cause: '民间借贷纠纷',
+        claims: '1. 判令被告偿还借款本金50000元；2. 本案诉讼费用由被告承担。',
+        claimAmount: '50000.00',
+        facts: '2025年3月1日，被告向原告借款50000元，约定同年12月31日前归还，到期后经多次催要未还。',
+        plaintiffs: [{ name: '陈静', kind: 'person', userId: partyLogin.user.id }],
+        defendants: [{ name: '王某', kind: 'person' }],
+      }),
+    });
+    expect(filed.status).toBe(201);
+    const caseId = ((await filed.json()) as { case: { id: string } }).case.id;
+    await party.goto(`${baseUrl}/#/cases/${caseId}`);
     const partyCase = party.getByTestId('case-page');
     await partyCase.waitFor();
     expect(await partyCase.getAttribute('data-state')).toBe('filed');

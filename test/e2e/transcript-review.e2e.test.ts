@@ -114,7 +114,11 @@ describe.skipIf(!hasChromium)(`transcript confirmation in headless Chromium${ski
 
     // The filed transcript is listed on the case page.
     await party.goto(`${baseUrl}/#/cases/${hearing!.caseId}`);
-    await party.getByTestId('case-document').first().waitFor({ timeout: 15_000 });
-    expect(await party.getByTestId('case-document').first().textContent()).toContain('庭审笔录');
+    // (Beside the stage documents the demo case has by now, e.g. its summons.)
+    const filed = party.locator('[data-testid="case-document"][data-kind="hearingTranscript"]');
+    await filed.waitFor({ timeout: 15_000 });
+    expect(await filed.textContent()).toContain('庭审笔录');
+    // A sealed PDF: its verification code is shown.
+    expect(await filed.getByTestId('case-document-code').textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
   });
 });

@@ -1,6 +1,8 @@
 // Public document verification over HTTP (issue 7, point 5), on real Postgres: a PDF sealed with the
 // court's CA verifies valid and trusted; one changed byte breaks it; non-PDFs and oversized files get
 // coded refusals; the ledger answer (kind and date only) follows the documents table; per-address limit.
+// The 验证码: looked up by code however it is typed (lower case, no dashes, O for 0), unknown → 404 coded,
+// malformed → 422, with a file → whether the file is the code's document; its own per-address limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,7 +16,8 @@ import type { ScratchDatabase } from '../../storage/scratch-database.ts';
 import { CourtCa } from '../../documents/ca/court-ca.ts';
 import { applySeal } from '../../documents/seal/apply-seal.ts';
 import { cases, documents } from '../../storage/schema.ts';
-import { MAX_VERIFY_DOCUMENT_BYTES, VERIFICATIONS_PER_ADDRESS_HOUR } from '../../hub/api/document-verification-routes.ts';
+import { CODE_LOOKUPS_PER_ADDRESS_HOUR, MAX_VERIFY_DOCUMENT_BYTES, VERIFICATIONS_PER_ADDRESS_HOUR } from '../../hub/api/document-verification-routes.ts';
+import { newVerificationCode } from '../../documents/verification/verification-code.ts';
 
 const VERIFY = '/api/v1/documents/verify';
 let scratch: ScratchDatabase;
@@ -24,8 +27,29 @@ let sealed: Buffer;
 /** Requests that reached the handler (and so the per-address limit). */
 let requests = 0;
 
-async function verify(body: Uint8Array, type = 'application/pdf') {
-  const response = await fetch(demo.base + VERIFY, { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit });
+/** Code lookups that reached the handler (their own per-address limit). */
+let lookups = 0;
+
+async function lookUp(code: string) {
+  const response = await fetch(`${demo.base}${VERIFY}/${encodeURIComponent(code)}`);
+  if (response.status !== 422) lookups++;
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+/** A court document row carrying a verification code (as the stage hooks and the case-file builder issue them). */
+async function issueWithCode(sha256: string) {
+  const db = demo.platform.database.db;
+  const [someCase] = await db.select({ id: cases.id }).from(cases).limit(1);
+  const code = newVerificationCode();
+  const [row] = await db
+    .insert(documents)
+    .values({ caseId: someCase!.id, kind: 'civilJudgment', title: '民事判决书', sha256, verificationCode: code, pageCount: 2, mimeType: 'application/pdf' })
+    .returning({ id: documents.id });
+  return { code, caseId: someCase!.id, id: row!.id, remove: () => db.delete(documents).where(eq(documents.id, row!.id)) };
+}
+
+async function verify(body: Uint8Array, type = 'application/pdf', code?: string) {
+  const response = await fetch(demo.base + VERIFY + (code === undefined ? '' : `?code=${encodeURIComponent(code)}`), { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit });
   // Refusals before the body is read (wrong type, too big) do not spend the address's budget.
   if (response.status !== 415 && response.status !== 413) requests++;
   return { status: response.status, json: (await response.json()) as any };
@@ -138,6 +162,26 @@ describe('POST /api/v1/documents/verify (public)', () => {
     }
   });
 
+  it('with ?code=: the file that is the code\'s document matches; another file does not; an unknown code → 404 coded', async () => {
+    const sha256 = createHash('sha256').update(sealed).digest('hex');
+    const issued = await issueWithCode(sha256);
+    try {
+      const same = await verify(sealed, 'application/pdf', issued.code.toLowerCase());
+      expect(same.status, JSON.stringify(same.json)).toBe(200);
+      expect(same.json.byCode).toEqual({ matches: true, document: expect.objectContaining({ code: issued.code, kind: 'civilJudgment', sha256, pageCount: 2 }) });
+      const other = await verify(await judgmentPdf(1), 'application/pdf', issued.code);
+      expect(other.status).toBe(200);
+      expect(other.json.byCode.matches).toBe(false);
+      expect(JSON.stringify(other.json)).not.toContain(issued.caseId);
+      expect((await verify(sealed)).json.byCode).toBeNull();
+      const unknown = await verify(sealed, 'application/pdf', newVerificationCode());
+      expect(unknown.status).toBe(404);
+      expect(unknown.json.error.code).toBe('VERIFICATION_CODE_UNKNOWN');
+    } finally {
+      await issued.remove();
+    }
+  });
+
   it(`at most ${VERIFICATIONS_PER_ADDRESS_HOUR} verifications an hour from one address → RATE_LIMITED`, async () => {
     const garbage = Buffer.from('%PDF-1.7 nothing else');
     while (requests < VERIFICATIONS_PER_ADDRESS_HOUR) expect((await verify(garbage)).status).toBe(422);
@@ -145,5 +189,59 @@ describe('POST /api/v1/documents/verify (public)', () => {
     expect(refused.status).toBe(429);
     expect(refused.json.error.code).toBe('RATE_LIMITED');
     expect(refused.json.error.details.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /api/v1/documents/verify/:code (public)', () => {
+  it('answers kind, title, date, current SHA-256 and page count — never the case', async () => {
+    const sha256 = createHash('sha256').update(sealed).digest('hex');
+    const issued = await issueWithCode(sha256);
+    try {
+      const { status, json } = await lookUp(issued.code);
+      expect(status, JSON.stringify(json)).toBe(200);
+      expect(json).toEqual({ code: issued.code, kind: 'civilJudgment', title: '民事判决书', issuedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), sha256, mimeType: 'application/pdf', pageCount: 2, bundleSha256: null });
+      expect(JSON.stringify(json)).not.toContain(issued.caseId);
+    } finally {
+      await issued.remove();
+    }
+  });
+
+  it('the code as people type it: lower case, without dashes, with spaces, O for 0 and I/L for 1', async () => {
+    const issued = await issueWithCode(createHash('sha256').update('typed').digest('hex'));
+    try {
+      const bare = issued.code.replace(/-/g, '');
+      const looksAlike = bare.replace(/0/g, 'o').replace(/1/g, 'l');
+      for (const typed of [issued.code.toLowerCase(), bare, `${bare.slice(0, 8)} ${bare.slice(8)}`, looksAlike]) {
+        const { status, json } = await lookUp(typed);
+        expect(status, typed).toBe(200);
+        expect(json.code).toBe(issued.code);
+      }
+    } finally {
+      await issued.remove();
+    }
+  });
+
+  it('unknown code → 404 VERIFICATION_CODE_UNKNOWN; not a code → 422 VALIDATION_FAILED; evidence is never found by code', async () => {
+    const unknown = await lookUp(newVerificationCode());
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe('VERIFICATION_CODE_UNKNOWN');
+    expect(unknown.json.error.message).toMatch(/验证码/);
+    const malformed = await lookUp('ABC-123');
+    expect(malformed.status).toBe(422);
+    expect(malformed.json.error.code).toBe('VALIDATION_FAILED');
+    const issued = await issueWithCode(createHash('sha256').update('evidence').digest('hex'));
+    try {
+      await demo.platform.database.db.update(documents).set({ kind: 'evidence' }).where(eq(documents.id, issued.id));
+      expect((await lookUp(issued.code)).status).toBe(404);
+    } finally {
+      await issued.remove();
+    }
+  });
+
+  it(`at most ${CODE_LOOKUPS_PER_ADDRESS_HOUR} lookups an hour from one address → RATE_LIMITED`, async () => {
+    while (lookups < CODE_LOOKUPS_PER_ADDRESS_HOUR) expect((await lookUp(newVerificationCode())).status).toBe(404);
+    const refused = await lookUp(newVerificationCode());
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('RATE_LIMITED');
   });
 });

@@ -9,11 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { demoHearing, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { demoHearing, logInEach, startDemoPlatform, type DemoPlatform } from '../support/demo-platform.ts';
+import { callApi } from '../support/api-call.ts';
+import { courtCaForNode } from '../support/court-ca.ts';
 import { createTestDatabase } from '../support/services.ts';
 import { judgmentPdf, pdfsig } from '../support/pdf-documents.ts';
 import type { ScratchDatabase } from '../../storage/scratch-database.ts';
-import { CourtCa } from '../../documents/ca/court-ca.ts';
+import type { CourtCa } from '../../documents/ca/court-ca.ts';
 import { LocalBlobStore } from '../../storage/blobs/local-blob-store.ts';
 import { blobDirOf } from '../../platform/config.ts';
 import { auditLog, documents, sealApplications } from '../../storage/schema.ts';
@@ -28,14 +30,7 @@ let caseId: string;
 const tokens: Record<string, string> = {};
 const userIds: Record<string, string> = {};
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(demo.base + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: (await response.json()) as any };
-}
+const call = (method: string, path: string, token: string, body?: unknown) => callApi(demo.base, method, path, { token, body });
 
 const sealPath = (documentId: string) => `/api/v1/cases/${caseId}/documents/${documentId}/seal`;
 const decidePath = (applicationId: string, verb: 'approve' | 'refuse') => `/api/v1/cases/${caseId}/seal-applications/${applicationId}/${verb}`;
@@ -73,10 +68,8 @@ async function pdfsigOfStored(documentId: string, name: string) {
 beforeAll(async () => {
   scratch = await createTestDatabase('ecourt_seal');
   dir = mkdtempSync(join(tmpdir(), 'ecourt-seal-api-'));
-  const dataKey = randomBytes(32);
-  ca = new CourtCa(join(dir, 'ca'), dataKey);
-  ca.init({ court: COURT, courtCode: '1101080000001' });
-  ca.issue({ id: 'court', kind: 'court-seal', name: COURT });
+  const node = courtCaForNode(dir, { court: COURT });
+  ca = node.ca;
   ca.issue({ id: 'judge-wang', kind: 'person', name: '王法官', department: '民事审判庭' });
   ca.issue({ id: 'old-seal', kind: 'court-seal', name: COURT });
   ca.revoke('old-seal', 'superseded');
@@ -85,16 +78,11 @@ beforeAll(async () => {
     env: {
       DATABASE_URL: scratch.url,
       ECOURT_SECRET: randomBytes(32).toString('hex'),
-      ECOURT_DATA_KEY: dataKey.toString('hex'),
       ECOURT_SEED_DEMO: 'always',
-      ECOURT_CA_DIR: join(dir, 'ca'),
+      ...node.env,
     },
   });
-  for (const username of USERS) {
-    const login = await demo.logIn(username);
-    tokens[username] = login.token;
-    userIds[username] = login.user.id;
-  }
+  await logInEach(demo, USERS, { tokens, userIds });
   ({ caseId } = await demoHearing(demo.base, tokens.judge1!));
 }, 180_000);
 
@@ -179,14 +167,15 @@ describe('sealing a case document through the API', () => {
     expect((await auditOf(document.id)).map((entry) => entry.action).sort()).toEqual(['seal.refuse', 'seal.request']);
   });
 
-  it('roles: a party is refused (403, also the list), a court administrator may not apply a judge’s signature, a clerk may not request a seal outside the rules', async () => {
+  it('roles: a party is refused (403, also the list), a court administrator may not apply a judge’s signature (not theirs)', async () => {
     const document = await fileDocument(await judgmentPdf(1));
     const party = await call('POST', sealPath(document.id), tokens.party1!, { sealId: 'court', mode: 'fixed', page: 1, x: 100, y: 100 });
     expect(party.status).toBe(403);
     expect(party.json.error.code).toBe('FORBIDDEN');
+    // A judge's signature is refused as someone else's before any role rule (test/http/seal-api-signature-holder.test.ts).
     const admin = await call('POST', sealPath(document.id), tokens.admin1!, { sealId: 'judge-wang', mode: 'fixed', page: 1, x: 100, y: 100 });
     expect(admin.status).toBe(403);
-    expect(admin.json.error.code).toBe('SEAL_ROLE_NOT_ALLOWED');
+    expect(admin.json.error.code).toBe('SIGNATURE_NOT_YOURS');
     const list = await call('GET', `/api/v1/cases/${caseId}/seal-applications`, tokens.party1!);
     expect(list.status).toBe(403);
     expect(await applicationsOf(document.id)).toHaveLength(0);

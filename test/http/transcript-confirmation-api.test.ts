@@ -2,8 +2,10 @@
 // hearing → the hub freezes the transcript as a version and submits it to the hearing actor; the
 // frozen segments refuse edits; a party objects from its marks, the lawyer confirms, the judge
 // corrects the segment → archived → the transcript with its confirmation list is filed with the
-// case, for members only. A second platform with a short deadline: the freeze finished by the
-// start-up sweep after a stop (one version only), then the deadline archives with nobody reviewed.
+// case as a 庭审笔录 PDF sealed by the court (the embedded node's own CA), for members only. A second
+// platform with a short deadline: the freeze finished by the start-up sweep after a stop (one version
+// only), then the deadline archives with nobody reviewed — a transcript without a segment, which the
+// template refuses, so it is filed as text.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -16,6 +18,11 @@ import { MANUAL_CHECK_NOTE } from '../support/hearing-flow.ts';
 import { FaceService } from '../../models/face/face-service.ts';
 import { turningFrames, TURN_SHARES } from '../support/face-checks.ts';
 import { fixtureBytes, fixtureRaster } from '../support/face-images.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pdfsig, pdftotext } from '../support/pdf-documents.ts';
+import { openCourtCa } from '../../documents/ca/open-court-ca.ts';
 
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 const USERS = ['judge1', 'clerk1', 'party1', 'lawyer1', 'party2'] as const;
@@ -239,28 +246,39 @@ describe('transcript confirmation: review, objection, correction, filing', () =>
     const corrected = await court.serverText((body) => body.text.includes('三万元'));
     expect(resolved.json.sha256).toBe(corrected.sha256);
 
-    const listing = await waitFor(async () => (await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'party1')).json.documents?.[0], 'the filed transcript');
-    expect(listing).toMatchObject({ kind: 'hearingTranscript', hearingId: court.hearingId, mimeType: 'text/plain; charset=utf-8' });
+    const listing = await waitFor(async () => (await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'party1')).json.documents?.find((d: any) => d.kind === 'hearingTranscript'), 'the filed transcript');
+    expect(listing).toMatchObject({ kind: 'hearingTranscript', hearingId: court.hearingId, mimeType: 'application/pdf', verificationCode: expect.any(String) });
     expect(listing.details).toMatchObject({ transcriptVersionId: archived.transcript.transcriptId, frozenSha256: frozen.sha256, transcriptSha256: corrected.sha256, archivedBecause: 'allReviewed' });
     const byName = Object.fromEntries(listing.details.confirmations.map((entry: any) => [entry.participantId, entry]));
     expect(byName[court.seats.party1!]).toMatchObject({ role: 'party', status: 'objected', objections: [{ segmentId: segments[0], note: '我说的是三万元', resolution: { decision: 'corrected', note: '经核对录音予以更正' } }] });
     expect(byName[court.seats.lawyer1!]).toMatchObject({ role: 'lawyer', status: 'confirmed' });
 
-    const content = await court.call('GET', listing.contentPath, 'lawyer1');
+    const content = await fetch(court.base + listing.contentPath, { headers: { authorization: `Bearer ${court.tokens.lawyer1}` } });
     expect(content.status).toBe(200);
-    expect(sha256(content.text)).toBe(listing.sha256);
-    expect(Buffer.byteLength(content.text)).toBe(listing.sizeBytes);
+    expect(content.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await content.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(listing.sha256);
+    expect(bytes.length).toBe(listing.sizeBytes);
     expect(content.headers.get('etag')).toBe(`"${listing.sha256}"`);
-    expect(content.text.startsWith(corrected.text)).toBe(true);
-    expect(content.text).toContain('提出异议 / objected');
-    expect(content.text).toContain('已更正 / corrected');
+    // The PDF: the corrected segments with speaker and time, then the confirmation list; sealed by the court.
+    const dir = mkdtempSync(join(tmpdir(), 'ecourt-transcript-pdf-'));
+    try {
+      writeFileSync(join(dir, 'transcript.pdf'), bytes);
+      const text = (await pdftotext(join(dir, 'transcript.pdf'))).replace(/\s+/g, '');
+      for (const expected of ['庭审笔录', '陈静：我方请求支付货款三万元。', '陈静：以上是我方意见。', '笔录确认情况', '提出异议/objected', '已更正/corrected', '已确认/confirmed']) expect(text).toContain(expected);
+      const { signatures } = await pdfsig(join(dir, 'transcript.pdf'), join(dir, 'nss'), [openCourtCa(court.demo.platform.config).rootCertificate()]);
+      expect(signatures).toHaveLength(1);
+      expect(signatures[0]).toMatchObject({ valid: true, trusted: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     // Members only: a litigant of another case learns nothing.
     expect((await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'party2')).status).toBe(404);
     expect((await court.call('GET', listing.contentPath, 'party2')).status).toBe(404);
     // Filed once: a sweep (as at a restart) adds nothing.
     await court.demo.platform.hub!.transcriptConfirmation.sweep();
-    expect((await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'judge1')).json.documents).toHaveLength(1);
+    expect((await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'judge1')).json.documents.filter((d: any) => d.kind === 'hearingTranscript')).toHaveLength(1);
   });
 });
 
@@ -293,7 +311,9 @@ describe('transcript confirmation: restart-safe freeze and the deadline', () => 
     const archived = await court.stateOf('archived');
     expect(archived.transcript).toMatchObject({ archivedBecause: 'deadline' });
     expect([...archived.transcript.notReviewedAtArchive].sort()).toEqual([court.seats.party1, court.seats.lawyer1].sort());
-    const listing = await waitFor(async () => (await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'clerk1')).json.documents?.[0], 'the filed transcript');
+    const listing = await waitFor(async () => (await court.call('GET', `/api/v1/cases/${court.caseId}/documents`, 'clerk1')).json.documents?.find((d: any) => d.kind === 'hearingTranscript'), 'the filed transcript');
+    // Nobody said a word: the template refuses a transcript without segments, so the record is filed as text.
+    expect(listing).toMatchObject({ mimeType: 'text/plain; charset=utf-8', verificationCode: null });
     expect(listing.details.confirmations.map((entry: any) => entry.status)).toEqual(['notReviewed', 'notReviewed']);
     const content = await court.call('GET', listing.contentPath, 'party1');
     expect(content.text).toContain('期限内未确认 / not reviewed by the deadline');

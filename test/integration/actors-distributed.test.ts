@@ -21,6 +21,8 @@ const [postgres, nats] = await Promise.all([probePostgres(), probeNats()]);
 const skipReason = postgres.skipReason || nats.skipReason;
 const SHARDS = 16;
 const LEASE_TTL_MS = 3000;
+/** Kinds every actor node serves (platform/node.ts): case, hearing, filing. */
+const ACTOR_KINDS = 3;
 
 describe.skipIf(!postgres.available || !nats.available)(`distributed case actors${skipReason}`, () => {
   const namespace = uniqueNamespace('ad');
@@ -114,12 +116,12 @@ describe.skipIf(!postgres.available || !nats.available)(`distributed case actors
     let unavailableAfterKill = 0;
 
     // Wait until b has its share, so the kill hits shards that are really in use. The keepers balance
-    // the leases of both kinds (case, hearing) together: b holds half of them, some of them case shards.
+    // the leases of every kind (case, hearing, filing) together: b holds half of them, some of them case shards.
     await expect
       .poll(
         async () => {
           const held = [...(await leaseOwners(bus.connection, namespace))].filter(([, node]) => node === 'node-b').map(([key]) => key);
-          return held.length === SHARDS && held.some((key) => key.startsWith('case.'));
+          return held.length === (SHARDS * ACTOR_KINDS) / 2 && held.some((key) => key.startsWith('case.'));
         },
         { timeout: 4 * LEASE_TTL_MS, interval: 100 },
       )

@@ -35,6 +35,7 @@ import { createSqlJournal } from '../../storage/journal/sql-journal.ts';
 import { caseProjection } from '../../storage/journal/case-projection.ts';
 import { LocalBlobStore } from '../../storage/blobs/local-blob-store.ts';
 import { fileHearingTranscript } from '../../storage/documents/file-hearing-transcript.ts';
+import { insertIssuedDocument } from '../../storage/documents/insert-issued-document.ts';
 import { getCourtDocument } from '../../storage/documents/get-court-document.ts';
 import { listCourtDocuments } from '../../storage/documents/list-court-documents.ts';
 import { addEvidence } from '../../storage/evidence/add-evidence.ts';
@@ -329,11 +330,16 @@ function storageContract(open: () => Promise<OpenedTestDatabase>) {
         caseId: caseA,
         hearingId: hearingA,
         kind: 'hearingTranscript',
+        // A transcript is the hearing's own record, addressed to nobody in particular.
+        addressee: null,
         title: '庭审笔录 / Hearing transcript 2026-12-01',
         sha256: createHash('sha256').update('审判长：现在开庭。').digest('hex'),
         mimeType: 'text/plain; charset=utf-8',
         sizeBytes: Buffer.byteLength('审判长：现在开庭。'),
         details,
+        // Filed as text: no verification code printed, no pages counted.
+        verificationCode: null,
+        pageCount: null,
         createdAt: expect.any(String),
       });
       const again = await file(hearingA, 'another rendering');
@@ -363,6 +369,44 @@ function storageContract(open: () => Promise<OpenedTestDatabase>) {
         ['document.file', null, { caseId: caseA, hearingId: hearingA, kind: 'hearingTranscript', sha256: first.document.sha256, sizeBytes: first.document.sizeBytes }],
       ]);
       expect(await countRows(database, 'audit_log', sql`action = 'document.file'`)).toBe(2);
+    } finally {
+      await rm(blobDir, { recursive: true, force: true });
+    }
+  });
+
+  it('issues one document per kind and addressee (a summons per party, a notice to respond per defendant): again, also concurrently, returns the first', async () => {
+    const blobDir = await mkdtemp(join(tmpdir(), 'ecourt-contract-blobs-'));
+    try {
+      const blobs = new LocalBlobStore(blobDir);
+      const hearing = newId();
+      let serial = 0;
+      const issue = async (kind: 'summons' | 'noticeToRespond' | 'acceptanceNotice', addressee: string | null, hearingId: string | null) =>
+        insertIssuedDocument({
+          db: database.db,
+          blob: await blobs.put(Buffer.from(`${kind} ${addressee} ${serial}`)),
+          mimeType: 'application/pdf',
+          facts: { caseId: caseB, hearingId, kind, addressee, title: kind, verificationCode: `CODE-${hearing.slice(0, 8)}-${++serial}`, pageCount: 1, details: null },
+        });
+      // A summons to each of two parties of one hearing: two rows; the same party again: the first.
+      const toPlaintiff = await issue('summons', 'plaintiffs.0', hearing);
+      const toDefendant = await issue('summons', 'defendants.0', hearing);
+      expect([toPlaintiff.issued, toDefendant.issued]).toEqual([true, true]);
+      expect(toPlaintiff.document).toMatchObject({ addressee: 'plaintiffs.0', hearingId: hearing, kind: 'summons' });
+      expect(await issue('summons', 'plaintiffs.0', hearing)).toEqual({ document: toPlaintiff.document, issued: false });
+      const racing = await Promise.all([issue('summons', 'defendants.1', hearing), issue('summons', 'defendants.1', hearing)]);
+      expect(racing.map((r) => r.issued).sort()).toEqual([false, true]);
+      expect(racing[0]!.document.id).toBe(racing[1]!.document.id);
+      expect(await countRows(database, 'documents', sql`hearing_id = ${hearing} and kind = 'summons'`)).toBe(3);
+      // The case's own documents: one per defendant for a notice to respond, one without an addressee (null counts as one value).
+      const respond = await Promise.all([issue('noticeToRespond', 'defendants.0', null), issue('noticeToRespond', 'defendants.1', null)]);
+      expect(respond.map((r) => r.issued)).toEqual([true, true]);
+      expect((await issue('noticeToRespond', 'defendants.0', null)).issued).toBe(false);
+      const acceptance = await Promise.all([issue('acceptanceNotice', null, null), issue('acceptanceNotice', null, null)]);
+      expect(acceptance.map((r) => r.issued).sort()).toEqual([false, true]);
+      expect(acceptance[0]!.document).toMatchObject({ addressee: null, id: acceptance[1]!.document.id });
+      expect(await countRows(database, 'documents', sql`case_id = ${caseB} and kind in ('noticeToRespond', 'acceptanceNotice')`)).toBe(3);
+      const trail = await listAudit({ db: database.db, subjectKind: 'document', subjectId: toDefendant.document.id });
+      expect(trail.map((r) => r.detail)).toEqual([expect.objectContaining({ caseId: caseB, hearingId: hearing, kind: 'summons', addressee: 'defendants.0' })]);
     } finally {
       await rm(blobDir, { recursive: true, force: true });
     }

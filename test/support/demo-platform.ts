@@ -27,6 +27,19 @@ export async function logInDemo(base: string, username: string, password = DEMO_
   return (await response.json()) as DemoLogin;
 }
 
+/** Logs the demo accounts in, one after another, filling a test's own records: token and user id by username. */
+export async function logInEach(
+  demo: Pick<DemoPlatform, 'logIn'>,
+  usernames: readonly string[],
+  into: { tokens: Record<string, string>; userIds?: Record<string, string> },
+): Promise<void> {
+  for (const username of usernames) {
+    const login = await demo.logIn(username);
+    into.tokens[username] = login.token;
+    if (into.userIds) into.userIds[username] = login.user.id;
+  }
+}
+
 export interface DemoPlatform {
   platform: RunningPlatform;
   /** http://127.0.0.1:<port>, no trailing slash. */

@@ -68,7 +68,9 @@ describe('template data', () => {
   it('lays out every template from its sample data', () => {
     for (const name of TEMPLATE_NAMES) {
       const document = buildCourtDocument(name, SAMPLE_DATA[name]);
-      expect(document.blocks[0]).toMatchObject({ type: 'title', courtName: '北京市朝阳区人民法院' });
+      // The complaint (起诉状) is the filer's document: no court head, it is addressed to the court (此致).
+      if (name === 'complaint') expect(document.blocks[0]).toMatchObject({ type: 'heading', text: '民事起诉状' });
+      else expect(document.blocks[0]).toMatchObject({ type: 'title', courtName: '北京市朝阳区人民法院' });
       expect(document.blocks.some((block) => block.type === 'signature')).toBe(true);
     }
   });

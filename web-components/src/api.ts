@@ -15,7 +15,7 @@ export class ApiError extends Error {
 }
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   /** Send the session's token (default true). */
   auth?: boolean;
@@ -57,4 +57,25 @@ export async function callApi<T>(apiBase: string, path: string, request: ApiRequ
     throw apiError;
   }
   return payload as T;
+}
+
+/**
+ * Posts a file's bytes as they are (evidence, filing materials) under the browser's type for it,
+ * with the given token (an embedded element's own); its JSON answer back, or an ApiError.
+ */
+export async function uploadFile<T>(apiBase: string, path: string, token: string, file: File): Promise<T | undefined> {
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(apiBase, path), {
+      method: 'POST',
+      // The hub checks the bytes against the type anyway.
+      headers: { authorization: `Bearer ${token}`, 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+  } catch (error) {
+    throw new ApiError(0, 'NETWORK', (error as Error).message);
+  }
+  const payload = (await response.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string; details?: unknown } }) | undefined;
+  if (!response.ok) throw new ApiError(response.status, payload?.error?.code ?? 'INTERNAL', payload?.error?.message ?? response.statusText, payload?.error?.details);
+  return payload;
 }

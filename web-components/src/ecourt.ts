@@ -16,6 +16,8 @@ import { EcourtDeviceCheck } from './elements/device-check.ts';
 import { EcourtIdentityCheck } from './elements/identity-check.ts';
 import { EcourtHearingRoom } from './elements/hearing-room.ts';
 import { EcourtVerifyDocument } from './elements/verify-document.ts';
+import { EcourtInbox } from './elements/inbox.ts';
+import { EcourtFilingQueue } from './elements/filing-queue.ts';
 
 const elements: [string, CustomElementConstructor][] = [
   ['ecourt-portal', EcourtPortal],
@@ -34,6 +36,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['ecourt-identity-check', EcourtIdentityCheck],
   ['ecourt-hearing-room', EcourtHearingRoom],
   ['ecourt-verify-document', EcourtVerifyDocument],
+  ['ecourt-inbox', EcourtInbox],
+  ['ecourt-filing-queue', EcourtFilingQueue],
 ];
 for (const [name, constructor] of elements) {
   if (!customElements.get(name)) customElements.define(name, constructor);
@@ -57,5 +61,7 @@ declare global {
     'ecourt-identity-check': EcourtIdentityCheck;
     'ecourt-hearing-room': EcourtHearingRoom;
     'ecourt-verify-document': EcourtVerifyDocument;
+    'ecourt-inbox': EcourtInbox;
+    'ecourt-filing-queue': EcourtFilingQueue;
   }
 }

@@ -2,6 +2,8 @@
 // a page; subscriptions are reference-counted and re-sent after every reconnect (with backoff),
 // and listeners hear "resync" then, because events may have been missed while offline.
 // Elements also send on it (hearing chat, media signalling): queued until the socket is ready.
+// It also carries the live filing messages (hub/realtime/filing-live.ts): a follow of the court's
+// filing queue or of one's own inbox is a subscription like a case's.
 
 import type { DomainEvent } from '../../actors/runtime/types.ts';
 import type { CaseNotice, HearingAsrStatus } from '../../hub/realtime/protocol.ts';
@@ -20,7 +22,10 @@ export interface HearingChat {
   at: string;
 }
 
-export type RealtimeSubscription = { caseId: string } | { scope: 'court' };
+/** What a filing follow watches: the caller's court's filing queue (立案审查), or the caller's own inbox (站内信). */
+export type FilingFollow = 'filingQueue' | 'inbox';
+
+export type RealtimeSubscription = { caseId: string } | { scope: 'court' } | { follow: FilingFollow };
 
 export type RealtimeMessage =
   | { type: 'case.event'; event: CaseEvent }
@@ -32,6 +37,12 @@ export type RealtimeMessage =
   | { type: 'hearing.asr'; status: HearingAsrStatus }
   /** WebRTC signalling from the media node (media.offer, media.ice, media.state, media.error…). */
   | { type: 'media'; signal: ServerSignal }
+  /** A filing actor's event of the followed court (summary: courtId, filedBy, decision, caseNumber). */
+  | { type: 'filing.event'; event: CaseEvent }
+  /** One of the caller's filings moved: their inbox may hold a new message. */
+  | { type: 'inbox.changed'; filingId: string; state: string }
+  /** The hub confirmed a filing follow (after every reconnect too): refetch, something may have been missed. */
+  | { type: 'following'; follow: FilingFollow }
   | { type: 'resync' }
   | { type: 'error'; code: string; message: string };
 
@@ -52,7 +63,13 @@ const FINAL_CLOSE_CODES = new Set([4401, 4403]);
 const MAX_QUEUED = 256;
 
 const subscriptionKey = (subscription: RealtimeSubscription): string =>
-  'caseId' in subscription ? `case:${subscription.caseId}` : `scope:${subscription.scope}`;
+  'caseId' in subscription ? `case:${subscription.caseId}` : 'follow' in subscription ? `follow:${subscription.follow}` : `scope:${subscription.scope}`;
+
+/** The message that starts (or ends) a subscription: case and court ones are `subscribe`, filing follows their own type. */
+const subscriptionMessage = (subscription: RealtimeSubscription, on: boolean): Record<string, unknown> =>
+  'follow' in subscription
+    ? { v: 1, type: `${subscription.follow}.${on ? 'follow' : 'unfollow'}` }
+    : { v: 1, type: on ? 'subscribe' : 'unsubscribe', ...subscription };
 
 /** The /rt address for an `api-base` ('' = this page's origin) and a session token. */
 export function realtimeUrl(apiBase: string, token: string): string {
@@ -70,6 +87,8 @@ export class RealtimeClient {
   private readonly listeners = new Set<(message: RealtimeMessage) => void>();
   private readonly statusListeners = new Set<(status: RealtimeStatus) => void>();
   private readonly queued: Record<string, unknown>[] = [];
+  /** Filing follows the hub has confirmed on the current connection. */
+  private readonly confirmedFollows = new Set<FilingFollow>();
   private attempt = 0;
   private everReady = false;
   private ready = false;
@@ -86,6 +105,11 @@ export class RealtimeClient {
     return this.statusValue;
   }
 
+  /** Whether the hub confirmed this filing follow on the current connection (events for it now arrive). */
+  isFollowing(follow: FilingFollow): boolean {
+    return this.statusValue === 'open' && this.confirmedFollows.has(follow);
+  }
+
   /** Subscribes (once per distinct subscription on this socket); returns the undo. */
   subscribe(subscription: RealtimeSubscription): () => void {
     const key = subscriptionKey(subscription);
@@ -93,7 +117,7 @@ export class RealtimeClient {
     if (entry) entry.count += 1;
     else {
       this.subscriptions.set(key, { subscription, count: 1 });
-      if (this.ready) this.write({ v: 1, type: 'subscribe', ...subscription });
+      if (this.ready) this.write(subscriptionMessage(subscription, true));
     }
     let undone = false;
     return () => {
@@ -104,7 +128,8 @@ export class RealtimeClient {
       held.count -= 1;
       if (held.count > 0) return;
       this.subscriptions.delete(key);
-      if (this.ready) this.write({ v: 1, type: 'unsubscribe', ...subscription });
+      if ('follow' in subscription) this.confirmedFollows.delete(subscription.follow);
+      if (this.ready) this.write(subscriptionMessage(subscription, false));
     };
   }
 
@@ -159,6 +184,7 @@ export class RealtimeClient {
       if (this.socket !== socket) return;
       this.socket = null;
       this.ready = false;
+      this.confirmedFollows.clear();
       clearInterval(this.pingTimer);
       if (this.closed || FINAL_CLOSE_CODES.has(event.code)) {
         this.closed = true;
@@ -179,7 +205,9 @@ export class RealtimeClient {
   }
 
   private handle(data: string): void {
-    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string; status?: HearingAsrStatus } & Partial<Omit<HearingChat, 'from'>> & {
+    let message: { type?: string; event?: CaseEvent; notice?: CaseNotice; code?: string; message?: string; status?: HearingAsrStatus; filingId?: string; state?: string } & Partial<
+      Omit<HearingChat, 'from'>
+    > & {
       from?: HearingChat['from'];
     };
     try {
@@ -191,7 +219,7 @@ export class RealtimeClient {
       case 'ready': {
         this.ready = true;
         this.attempt = 0;
-        for (const { subscription } of this.subscriptions.values()) this.write({ v: 1, type: 'subscribe', ...subscription });
+        for (const { subscription } of this.subscriptions.values()) this.write(subscriptionMessage(subscription, true));
         for (const queued of this.queued.splice(0)) this.write(queued);
         clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => this.write({ v: 1, type: 'ping' }), this.options.pingIntervalMs ?? 25_000);
@@ -217,6 +245,19 @@ export class RealtimeClient {
       case 'hearing.asr':
         if (message.status && typeof message.status.hearingId === 'string') this.emit({ type: 'hearing.asr', status: message.status });
         break;
+      case 'filing.event':
+        if (message.event && typeof message.event === 'object') this.emit({ type: 'filing.event', event: message.event });
+        break;
+      case 'inbox.changed':
+        if (typeof message.filingId === 'string') this.emit({ type: 'inbox.changed', filingId: message.filingId, state: message.state ?? '' });
+        break;
+      case 'filingQueue.following':
+      case 'inbox.following': {
+        const follow: FilingFollow = message.type === 'inbox.following' ? 'inbox' : 'filingQueue';
+        this.confirmedFollows.add(follow);
+        this.emit({ type: 'following', follow });
+        break;
+      }
       case 'media.offer':
       case 'media.answer':
       case 'media.ice':

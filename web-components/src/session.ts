@@ -56,6 +56,11 @@ export class SessionController implements ReactiveController {
     return current;
   }
 
+  /** The token an element works with: its `token` attribute when embedded in another site, else the portal's session. */
+  effectiveToken(attribute: string): string | null {
+    return attribute || current?.token || null;
+  }
+
   hostConnected(): void {
     window.addEventListener(CHANGE_EVENT, this.onChange);
   }

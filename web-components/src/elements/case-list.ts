@@ -4,9 +4,12 @@ import { LitElement, html, css } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
-import { acquireRealtime, type RealtimeClient, type RealtimeMessage, type RealtimeStatus } from '../realtime.ts';
+import type { RealtimeMessage } from '../realtime.ts';
+import { LiveFeed, liveBadge, liveFeedStyles } from '../live-feed.ts';
+import { singleFlight } from '../single-flight.ts';
 import { baseStyles } from '../styles.ts';
-import { caseHref, errorText, formatDate } from '../format.ts';
+import { caseHref, formatDate } from '../format.ts';
+import { failureAlert, fetchedList } from '../fetched.ts';
 import { causeName, stateKey } from '../i18n.ts';
 import type { CaseSummary } from '../types.ts';
 import { isCourtStaff } from '../../../platform/roles.ts';
@@ -21,15 +24,12 @@ export class EcourtCaseList extends LitElement {
     cases: { state: true },
     failure: { state: true },
     loaded: { state: true },
-    liveStatus: { state: true },
   };
 
   static override styles = [
     baseStyles,
+    liveFeedStyles,
     css`
-      .head { display: flex; align-items: baseline; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
-      .live::before { content: '●'; margin-right: 0.3rem; color: var(--ecourt-ok); }
-      .live.connecting::before { color: var(--ecourt-muted); }
       table { width: 100%; border-collapse: collapse; background: var(--ecourt-surface); }
       th, td { text-align: left; padding: 0.55rem 0.6rem; border-bottom: 1px solid var(--ecourt-line); vertical-align: top; }
       th { background: var(--ecourt-shade); font-weight: 600; white-space: nowrap; }
@@ -48,16 +48,29 @@ export class EcourtCaseList extends LitElement {
   declare cases: CaseSummary[];
   declare failure: unknown;
   declare loaded: boolean;
-  declare liveStatus: RealtimeStatus | 'off';
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
-  private realtime: { client: RealtimeClient; release: () => void; token: string } | null = null;
-  private readonly undo: (() => void)[] = [];
   private readonly caseSubscriptions = new Map<string, () => void>();
   private refetchTimer: ReturnType<typeof setTimeout> | undefined;
-  private loading: Promise<void> | null = null;
-  private loadAgain = false;
+  /** Login, logout or a new token: follow the right user's cases. */
+  private readonly live = new LiveFeed(this, {
+    apiBase: () => this.apiBase,
+    listen: (client) => [
+      client.onMessage((message) => this.onRealtime(message)),
+      ...(isCourtStaff(this.sessions.session?.user.role ?? '') ? [client.subscribe({ scope: 'court' })] : []),
+      () => {
+        for (const undo of this.caseSubscriptions.values()) undo();
+        this.caseSubscriptions.clear();
+        clearTimeout(this.refetchTimer);
+      },
+    ],
+    restarted: (live) => {
+      this.cases = [];
+      this.loaded = false;
+      if (live) void this.reload();
+    },
+  });
 
   constructor() {
     super();
@@ -66,51 +79,6 @@ export class EcourtCaseList extends LitElement {
     this.cases = [];
     this.failure = null;
     this.loaded = false;
-    this.liveStatus = 'off';
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Re-attached after a move: willUpdate restarts the live feed.
-    this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopRealtime();
-    clearTimeout(this.refetchTimer);
-  }
-
-  override willUpdate(): void {
-    // Login, logout or a new token: follow the right user's cases.
-    const token = this.sessions.session?.token ?? null;
-    if (this.isConnected && token !== (this.realtime?.token ?? null)) {
-      this.stopRealtime();
-      this.cases = [];
-      this.loaded = false;
-      if (token) {
-        this.startRealtime(token);
-        void this.reload();
-      }
-    }
-  }
-
-  private startRealtime(token: string): void {
-    const { client, release } = acquireRealtime(this.apiBase, token);
-    this.realtime = { client, release, token };
-    this.liveStatus = client.status;
-    this.undo.push(client.onMessage((message) => this.onRealtime(message)));
-    this.undo.push(client.onStatus((status) => (this.liveStatus = status)));
-    if (isCourtStaff(this.sessions.session?.user.role ?? '')) this.undo.push(client.subscribe({ scope: 'court' }));
-  }
-
-  private stopRealtime(): void {
-    for (const undo of this.undo.splice(0)) undo();
-    for (const undo of this.caseSubscriptions.values()) undo();
-    this.caseSubscriptions.clear();
-    this.realtime?.release();
-    this.realtime = null;
-    this.liveStatus = 'off';
   }
 
   private onRealtime(message: RealtimeMessage): void {
@@ -131,36 +99,26 @@ export class EcourtCaseList extends LitElement {
   }
 
   /** One fetch at a time; a request arriving meanwhile runs once more afterwards. */
-  async reload(): Promise<void> {
-    if (this.loading) {
-      this.loadAgain = true;
-      return this.loading;
+  readonly reload = singleFlight(async () => {
+    const token = this.sessions.session?.token;
+    if (!token) return;
+    try {
+      const reply = await callApi<{ cases: CaseSummary[] }>(this.apiBase, '/api/v1/cases');
+      if (this.sessions.session?.token !== token) return;
+      this.cases = reply.cases;
+      this.failure = null;
+      this.followCases();
+    } catch (error) {
+      this.failure = error;
+    } finally {
+      this.loaded = true;
     }
-    this.loading = (async () => {
-      do {
-        this.loadAgain = false;
-        const token = this.sessions.session?.token;
-        if (!token) return;
-        try {
-          const reply = await callApi<{ cases: CaseSummary[] }>(this.apiBase, '/api/v1/cases');
-          if (this.sessions.session?.token !== token) return;
-          this.cases = reply.cases;
-          this.failure = null;
-          this.followCases();
-        } catch (error) {
-          this.failure = error;
-        } finally {
-          this.loaded = true;
-        }
-      } while (this.loadAgain);
-    })().finally(() => (this.loading = null));
-    return this.loading;
-  }
+  });
 
   /** Litigants hear only about their own cases, so they subscribe to each one. */
   private followCases(): void {
-    const realtime = this.realtime;
-    if (!realtime || isCourtStaff(this.sessions.session?.user.role ?? '')) return;
+    const client = this.live.client;
+    if (!client || isCourtStaff(this.sessions.session?.user.role ?? '')) return;
     const wanted = new Set(this.cases.map((c) => c.id));
     for (const [caseId, undo] of this.caseSubscriptions) {
       if (!wanted.has(caseId)) {
@@ -169,7 +127,7 @@ export class EcourtCaseList extends LitElement {
       }
     }
     for (const caseId of wanted) {
-      if (!this.caseSubscriptions.has(caseId)) this.caseSubscriptions.set(caseId, realtime.client.subscribe({ caseId }));
+      if (!this.caseSubscriptions.has(caseId)) this.caseSubscriptions.set(caseId, client.subscribe({ caseId }));
     }
   }
 
@@ -180,18 +138,13 @@ export class EcourtCaseList extends LitElement {
     return html`
       <div class="head">
         <h2>${t('cases.title')}</h2>
-        ${this.liveStatus === 'off'
-          ? null
-          : html`<span class="live muted ${this.liveStatus}" data-testid="live-status" data-status=${this.liveStatus}
-              >${this.liveStatus === 'open' ? t('cases.live') : t('cases.offline')}</span
-            >`}
+        ${liveBadge(this.live.status, 'live-status', { open: t('cases.live'), otherwise: t('cases.offline') })}
       </div>
-      ${this.failure ? html`<div class="error" role="alert" data-testid="case-list-error">${errorText(lang, this.failure)}</div>` : null}
-      ${!this.loaded
-        ? html`<p class="muted">${t('cases.loading')}</p>`
-        : this.cases.length === 0
-          ? html`<p class="muted" data-testid="case-list-empty">${t('cases.empty')}</p>`
-          : html`
+      ${failureAlert(lang, this.failure, { testId: 'case-list-error' })}
+      ${fetchedList(
+        this.loaded ? this.cases : null,
+        { loading: t('cases.loading'), empty: t('cases.empty'), emptyTestId: 'case-list-empty' },
+        (cases) => html`
               <table data-testid="case-list">
                 <thead>
                   <tr>
@@ -203,7 +156,7 @@ export class EcourtCaseList extends LitElement {
                   </tr>
                 </thead>
                 <tbody>
-                  ${this.cases.map(
+                  ${cases.map(
                     (c) => html`
                       <tr data-testid="case-row" data-case-id=${c.id} data-state=${c.state}>
                         <td data-label=${t('cases.caseNumber') + t('label.suffix')}>
@@ -218,7 +171,8 @@ export class EcourtCaseList extends LitElement {
                   )}
                 </tbody>
               </table>
-            `}
+            `,
+      )}
     `;
   }
 }

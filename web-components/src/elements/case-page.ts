@@ -3,19 +3,50 @@
 import { LitElement, html, css, nothing } from 'lit';
 import { ApiError, apiUrl, callApi } from '../api.ts';
 
-/** One document filed with the case (GET /api/v1/cases/{caseId}/documents). */
+/** One document the court issued or filed for the case (GET /api/v1/cases/{caseId}/documents). */
 interface CaseDocumentListing {
   id: string;
+  kind: string;
+  /** The party it is addressed to ('defendants.1' …): a summons per party, a notice to respond per defendant. */
+  addressee?: string | null;
+  /** Kind-specific facts; `addressedTo` is the addressee's name as printed. */
+  details?: Record<string, unknown> | null;
   title: string;
   sha256: string;
+  mimeType: string;
+  /** 验证码 printed on it; null for a transcript filed as text. */
+  verificationCode: string | null;
   createdAt: string;
   contentPath: string;
 }
+
+/** A document a stage could not issue and why (GET …/document-problems, court staff only). */
+interface DocumentProblem {
+  kind: string;
+  /** The party the refused document goes to, null for one to nobody in particular. */
+  addressee?: string | null;
+  code: string;
+  message: string;
+  fields: { field: string; message: string }[];
+}
+
+/** The documents' own names (文书名称), the same in either language. */
+const DOCUMENT_NAMES: Record<string, string> = {
+  acceptanceNotice: '受理通知书',
+  noticeToRespond: '应诉通知书',
+  evidenceNotice: '举证通知书',
+  summons: '传票',
+  hearingTranscript: '庭审笔录',
+  civilJudgment: '民事判决书',
+};
+const COURT_STAFF = new Set(['judge', 'clerk', 'courtAdmin']);
 import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
-import { acquireRealtime, type RealtimeClient } from '../realtime.ts';
+import { LiveFeed } from '../live-feed.ts';
+import { singleFlight } from '../single-flight.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText, formatDate, formatDateTime, newUuid } from '../format.ts';
+import { failureAlert } from '../fetched.ts';
 import { causeName, commandKey, isMessageKey, stateKey, PROCESS_STEPS, stepKey } from '../i18n.ts';
 import type { CaseDetail } from '../types.ts';
 import type { CaseCommandType, CaseState } from '../../../actors/case/case.protocol.ts';
@@ -41,6 +72,8 @@ const ENDED_OFF_LINE: ReadonlySet<CaseState> = new Set(['rejected', 'withdrawn']
 
 /** Plaintiffs first, then defendants, then third parties, as a complaint lists them. */
 const SIDE_ORDER = ['plaintiff', 'defendant', 'third_party'];
+/** The first part of a document's addressee key ('defendants.1'): the side's list. */
+const ADDRESSEE_SIDES: Record<string, string> = { plaintiffs: 'plaintiff', defendants: 'defendant', thirdParties: 'third_party' };
 const sideOrder = (side: string): number => (SIDE_ORDER.includes(side) ? SIDE_ORDER.indexOf(side) : SIDE_ORDER.length);
 
 /** Who takes part in a hearing and so runs its device check (court administrators do not; the hub says 403). */
@@ -65,6 +98,7 @@ export class EcourtCasePage extends LitElement {
     notice: { state: true },
     deviceCheckHearing: { state: true },
     documents: { state: true },
+    documentProblems: { state: true },
   };
 
   static override styles = [
@@ -109,12 +143,37 @@ export class EcourtCasePage extends LitElement {
   declare deviceCheckHearing: string | null;
   /** 案卷材料 filed by the court (the confirmed hearing transcript), from GET …/documents. */
   declare documents: CaseDocumentListing[];
+  /** Court staff: the documents a stage could not issue (a party without an address …). */
+  declare documentProblems: DocumentProblem[];
 
   private readonly locale = new LocaleController(this);
   private readonly sessions = new SessionController(this);
-  private live: { client: RealtimeClient; release: () => void; key: string; undo: (() => void)[] } | null = null;
-  private loading: Promise<void> | null = null;
-  private loadAgain = false;
+  /** A new case id or a new login: follow that case (or nothing, when logged out). */
+  private readonly live = new LiveFeed(this, {
+    apiBase: () => this.apiBase,
+    target: () => {
+      const token = this.sessions.session?.token;
+      return token && this.caseId ? { token, key: this.caseId } : null;
+    },
+    listen: (client) => {
+      const caseId = this.caseId;
+      return [
+        client.subscribe({ caseId }),
+        client.onMessage((message) => {
+          if (message.type === 'resync' || (message.type === 'case.event' && message.event.id === caseId)) void this.reload();
+          // A file someone else added: only the evidence list needs fetching again.
+          if (message.type === 'resync' || (message.type === 'case.notice' && message.notice.caseId === caseId)) void this.evidenceList()?.reload();
+        }),
+      ];
+    },
+    restarted: (live) => {
+      this.detail = null;
+      this.failure = null;
+      this.openCommand = null;
+      this.notice = null;
+      if (live) void this.reload();
+    },
+  });
 
   constructor() {
     super();
@@ -132,81 +191,34 @@ export class EcourtCasePage extends LitElement {
     this.notice = null;
     this.deviceCheckHearing = null;
     this.documents = [];
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopLive();
-  }
-
-  override willUpdate(): void {
-    // A new case id or a new login: follow that case (or nothing, when logged out).
-    const token = this.sessions.session?.token;
-    const key = token && this.caseId ? `${token}|${this.caseId}` : null;
-    if (!this.isConnected || key === (this.live?.key ?? null)) return;
-    this.stopLive();
-    this.detail = null;
-    this.failure = null;
-    this.openCommand = null;
-    this.notice = null;
-    if (!key || !token) return;
-    const { client, release } = acquireRealtime(this.apiBase, token);
-    const caseId = this.caseId;
-    const undo = [
-      client.subscribe({ caseId }),
-      client.onMessage((message) => {
-        if (message.type === 'resync' || (message.type === 'case.event' && message.event.id === caseId)) void this.reload();
-        // A file someone else added: only the evidence list needs fetching again.
-        if (message.type === 'resync' || (message.type === 'case.notice' && message.notice.caseId === caseId)) void this.evidenceList()?.reload();
-      }),
-    ];
-    this.live = { client, release, key, undo };
-    void this.reload();
+    this.documentProblems = [];
   }
 
   private evidenceList(): EcourtEvidenceList | null {
     return this.renderRoot.querySelector<EcourtEvidenceList>('ecourt-evidence-list');
   }
 
-  private stopLive(): void {
-    if (!this.live) return;
-    for (const undo of this.live.undo) undo();
-    this.live.release();
-    this.live = null;
-  }
-
   /** One fetch at a time; a change arriving meanwhile fetches once more afterwards. */
-  async reload(): Promise<void> {
-    if (this.loading) {
-      this.loadAgain = true;
-      return this.loading;
+  readonly reload = singleFlight(async () => {
+    const caseId = this.caseId;
+    try {
+      const reply = await callApi<{ case: CaseDetail }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}`);
+      if (caseId !== this.caseId) return;
+      this.detail = reply.case;
+      this.failure = null;
+      // Best effort: the case page stands without its filed documents.
+      const filed = await callApi<{ documents: CaseDocumentListing[] }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}/documents`).catch(() => null);
+      if (filed && caseId === this.caseId) this.documents = filed.documents;
+      if (COURT_STAFF.has(this.sessions.session?.user.role ?? '')) {
+        const problems = await callApi<{ problems: DocumentProblem[] }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}/document-problems`).catch(() => null);
+        if (problems && caseId === this.caseId) this.documentProblems = problems.problems;
+      }
+      // Someone else moved the case on: a half-filled form for a command no longer allowed goes.
+      if (this.openCommand && !(reply.case.allowedCommands ?? []).includes(this.openCommand)) this.openCommand = null;
+    } catch (error) {
+      if (caseId === this.caseId) this.failure = error;
     }
-    this.loading = (async () => {
-      do {
-        this.loadAgain = false;
-        const caseId = this.caseId;
-        try {
-          const reply = await callApi<{ case: CaseDetail }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}`);
-          if (caseId !== this.caseId) return;
-          this.detail = reply.case;
-          this.failure = null;
-          // Best effort: the case page stands without its filed documents.
-          const filed = await callApi<{ documents: CaseDocumentListing[] }>(this.apiBase, `/api/v1/cases/${encodeURIComponent(caseId)}/documents`).catch(() => null);
-          if (filed && caseId === this.caseId) this.documents = filed.documents;
-          // Someone else moved the case on: a half-filled form for a command no longer allowed goes.
-          if (this.openCommand && !(reply.case.allowedCommands ?? []).includes(this.openCommand)) this.openCommand = null;
-        } catch (error) {
-          if (caseId === this.caseId) this.failure = error;
-        }
-      } while (this.loadAgain);
-    })().finally(() => (this.loading = null));
-    return this.loading;
-  }
+  });
 
   private async sendCommand(event: SubmitEvent): Promise<void> {
     event.preventDefault();
@@ -312,6 +324,16 @@ export class EcourtCasePage extends LitElement {
     return this.hearingLink.replace('{caseId}', encodeURIComponent(caseId)).replace('{hearingId}', encodeURIComponent(hearingId));
   }
 
+  /** Whom a document goes to, by name: as printed on it, else its addressee key read against the case's parties (in their order). */
+  private addresseeName(addressee: string | null | undefined, printed?: unknown): string | null {
+    if (!addressee) return null;
+    if (typeof printed === 'string' && printed) return printed;
+    const [list, place] = addressee.split('.');
+    const side = ADDRESSEE_SIDES[list ?? ''];
+    const party = side ? (this.detail?.parties ?? []).filter((p) => p.side === side)[Number(place)] : undefined;
+    return party?.name ?? addressee;
+  }
+
   private sideName(side: string): string {
     const key = `case.side.${side}`;
     return isMessageKey(key) ? this.locale.t(key) : side;
@@ -382,8 +404,8 @@ export class EcourtCasePage extends LitElement {
             : nothing}
         </section>
         <ecourt-evidence-list api-base=${this.apiBase} case-id=${c.id} viewer-link=${this.evidenceLink}></ecourt-evidence-list>
-        ${(this.documents ?? []).length === 0 ? nothing : this.renderDocuments()}
-        ${this.failure ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
+        ${(this.documents ?? []).length === 0 && (this.documentProblems ?? []).length === 0 ? nothing : this.renderDocuments()}
+        ${failureAlert(lang, this.failure, { withServerMessage: true })}
         ${this.notice ? html`<div class="notice" role="status" data-testid="command-notice">${this.notice}</div>` : nothing}
         ${commands.length === 0 ? nothing : this.renderActions(commands)}
       </div>
@@ -394,15 +416,34 @@ export class EcourtCasePage extends LitElement {
     const t = this.locale.t.bind(this.locale);
     const lang = this.locale.lang;
     return html`<section>
-      <h3>${t('review.documents')}</h3>
+      <h3>${t('caseDocuments.heading')}</h3>
       <ul data-testid="case-documents">
         ${this.documents.map(
-          (document) => html`<li data-testid="case-document" data-document-id=${document.id}>
-            ${document.title} · ${formatDateTime(lang, document.createdAt)} · <code title="sha256">${document.sha256.slice(0, 12)}…</code>
+          (document) => html`<li data-testid="case-document" data-document-id=${document.id} data-kind=${document.kind}>
+            ${document.title}
+            ${document.addressee
+              ? html`(<span data-testid="case-document-addressee" data-addressee=${document.addressee}>${t('caseDocuments.addressedTo', { name: this.addresseeName(document.addressee, document.details?.addressedTo) ?? '' })}</span>)`
+              : nothing}
+            · ${formatDateTime(lang, document.createdAt)} ·
+            ${document.verificationCode
+              ? html`${t('caseDocuments.verificationCode')} <code data-testid="case-document-code">${document.verificationCode}</code>`
+              : html`<code title="sha256">${document.sha256.slice(0, 12)}…</code>`}
             <button type="button" class="secondary" data-testid="case-document-download" @click=${() => void this.download(document)}>${t('review.download')}</button>
           </li>`,
         )}
       </ul>
+      ${(this.documentProblems ?? []).length === 0
+        ? nothing
+        : html`<ul class="error" data-testid="case-document-problems">
+            ${this.documentProblems.map(
+              (problem) => html`<li data-testid="case-document-problem" data-kind=${problem.kind}>
+                ${t('caseDocuments.notIssued', {
+                  name: `${DOCUMENT_NAMES[problem.kind] ?? problem.kind}${problem.addressee ? `（${t('caseDocuments.addressedTo', { name: this.addresseeName(problem.addressee) ?? '' })}）` : ''}`,
+                })}
+                ${problem.fields.length ? problem.fields.map((field) => field.field).join('、') : problem.message}
+              </li>`,
+            )}
+          </ul>`}
     </section>`;
   }
 
@@ -413,7 +454,7 @@ export class EcourtCasePage extends LitElement {
       const response = await fetch(apiUrl(this.apiBase, document.contentPath), { headers: token ? { authorization: `Bearer ${token}` } : {} });
       if (!response.ok) throw new ApiError(response.status, response.status === 404 ? 'NOT_FOUND' : 'INTERNAL', response.statusText);
       const url = URL.createObjectURL(await response.blob());
-      const link = Object.assign(window.document.createElement('a'), { href: url, download: `${document.title}.txt` });
+      const link = Object.assign(window.document.createElement('a'), { href: url, download: `${document.title}.${document.mimeType === 'application/pdf' ? 'pdf' : 'txt'}` });
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
@@ -446,9 +487,7 @@ export class EcourtCasePage extends LitElement {
           ? html`<form class="command-form card" data-testid="command-form" data-command=${open} @submit=${this.sendCommand}>
               <strong>${t(commandKey(open))}</strong>
               ${this.commandFields(open)}
-              ${this.commandFailure
-                ? html`<div class="error" role="alert" data-testid="command-error">${errorText(this.locale.lang, this.commandFailure, { withServerMessage: true })}</div>`
-                : nothing}
+              ${failureAlert(this.locale.lang, this.commandFailure, { testId: 'command-error', withServerMessage: true })}
               <div class="buttons">
                 <button type="submit" data-testid="command-submit" ?disabled=${this.busy}>${this.busy ? t('command.busy') : t('command.submit')}</button>
                 <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => (this.openCommand = null)}>${t('command.cancel')}</button>

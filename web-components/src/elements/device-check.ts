@@ -9,6 +9,7 @@ import { LocaleController } from '../locale.ts';
 import { SessionController, type SessionUser } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText, formatDateTime } from '../format.ts';
+import { failureAlert } from '../fetched.ts';
 import { isMessageKey, type MessageKey } from '../i18n.ts';
 import { getWithToken } from '../collab/hub-fetch.ts';
 import { deviceCheckVerdict, type DeviceCheck, type DeviceCheckMeasurements, type DeviceCheckReason, type DeviceCheckVerdict } from '../../../storage/hearings/device-check.ts';
@@ -145,11 +146,6 @@ export class EcourtDeviceCheck extends LitElement {
     return this.apiBase || this.hub;
   }
 
-  /** The token: the `token` attribute when embedded in another site, else the portal's session. */
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     this.requestUpdate();
@@ -163,7 +159,7 @@ export class EcourtDeviceCheck extends LitElement {
 
   override willUpdate(): void {
     // Who we are (for the participants' list), once per token and hearing.
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     const key = this.isConnected && token && this.hearing ? `${token}|${this.hearing}|${this.api}` : null;
     if (key === this.loadedKey) return;
     this.loadedKey = key;
@@ -201,7 +197,7 @@ export class EcourtDeviceCheck extends LitElement {
 
   /** Runs every measurement; the speaker waits for the user. Started by a click, so audio may play. */
   private async run(): Promise<void> {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     if (!token) return;
     this.stopDevices();
     this.reset();
@@ -300,7 +296,7 @@ export class EcourtDeviceCheck extends LitElement {
   }
 
   private async save(): Promise<void> {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     if (!token) return;
     this.saving = true;
     this.saveFailure = null;
@@ -357,7 +353,7 @@ export class EcourtDeviceCheck extends LitElement {
 
   override render() {
     const t = this.locale.t.bind(this.locale);
-    if (!this.effectiveToken()) return nothing;
+    if (!this.sessions.effectiveToken(this.token)) return nothing;
     const running = this.stage !== 'idle' && this.stage !== 'done';
     const stageKey = typeof this.stage === 'string' ? this.stage : this.stage.stage;
     return html`<div class="card" data-testid="device-check" data-hearing-id=${this.hearing} data-stage=${stageKey}>
@@ -459,7 +455,7 @@ export class EcourtDeviceCheck extends LitElement {
             ${t('deviceCheck.saved', { time: formatDateTime(this.locale.lang, this.saved.createdAt), verdict: this.verdictText(this.saved.verdict) })}
           </div>`
         : nothing}
-      ${this.saveFailure ? html`<div class="error" role="alert" data-testid="device-check-save-error">${errorText(this.locale.lang, this.saveFailure, { withServerMessage: true })}</div>` : nothing}
+      ${failureAlert(this.locale.lang, this.saveFailure, { testId: 'device-check-save-error', withServerMessage: true })}
     </div>`;
   }
 

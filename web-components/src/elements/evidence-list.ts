@@ -3,11 +3,12 @@
 // upload form: the file's bytes go as they are, its title as a query parameter.
 import { LitElement, html, css, nothing } from 'lit';
 import type { z } from 'zod';
-import { ApiError, apiUrl } from '../api.ts';
+import { ApiError, uploadFile } from '../api.ts';
 import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText, formatDateTime } from '../format.ts';
+import { failureAlert, fetchedList } from '../fetched.ts';
 import { getWithToken } from '../collab/hub-fetch.ts';
 import type { evidenceFileSchema } from '../../../hub/api/evidence-routes.ts';
 
@@ -77,10 +78,6 @@ export class EcourtEvidenceList extends LitElement {
     this.notice = null;
   }
 
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.aborter?.abort();
@@ -88,7 +85,7 @@ export class EcourtEvidenceList extends LitElement {
   }
 
   override willUpdate(): void {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     const key = this.isConnected && token && this.caseId ? `${token}|${this.caseId}|${this.apiBase}` : null;
     if (key === this.loadedKey) return;
     this.loadedKey = key;
@@ -98,7 +95,7 @@ export class EcourtEvidenceList extends LitElement {
   }
 
   async reload(): Promise<void> {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     if (!token) return;
     this.aborter?.abort();
     const aborter = new AbortController();
@@ -116,7 +113,7 @@ export class EcourtEvidenceList extends LitElement {
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const file = data.get('file');
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     if (!(file instanceof File) || file.size === 0 || !token) return;
     const title = String(data.get('title') ?? '').trim() || file.name;
     this.busy = true;
@@ -124,19 +121,7 @@ export class EcourtEvidenceList extends LitElement {
     this.notice = null;
     try {
       const path = `/api/v1/cases/${encodeURIComponent(this.caseId)}/evidence?title=${encodeURIComponent(title)}`;
-      let response: Response;
-      try {
-        response = await fetch(apiUrl(this.apiBase, path), {
-          method: 'POST',
-          // The browser's type for the file; the hub checks the bytes against it anyway.
-          headers: { authorization: `Bearer ${token}`, 'content-type': file.type || 'application/octet-stream' },
-          body: file,
-        });
-      } catch (error) {
-        throw new ApiError(0, 'NETWORK', (error as Error).message);
-      }
-      const payload = (await response.json().catch(() => undefined)) as { evidence?: EvidenceListing; error?: { code?: string; message?: string; details?: unknown } } | undefined;
-      if (!response.ok) throw new ApiError(response.status, payload?.error?.code ?? 'INTERNAL', payload?.error?.message ?? response.statusText, payload?.error?.details);
+      const payload = await uploadFile<{ evidence?: EvidenceListing }>(this.apiBase, path, token, file);
       form.reset();
       this.notice = this.locale.t('evidence.uploaded', { title: payload?.evidence?.title ?? title });
       await this.reload();
@@ -162,22 +147,21 @@ export class EcourtEvidenceList extends LitElement {
   override render() {
     const t = this.locale.t.bind(this.locale);
     const lang = this.locale.lang;
-    if (!this.effectiveToken()) return null;
+    if (!this.sessions.effectiveToken(this.token)) return null;
     const role = this.sessions.session?.user.role ?? '';
     // With a bare token we do not know the role: offer the form and let the hub decide.
     const maySubmit = this.token !== '' || SUBMITTING_ROLES.has(role);
     return html`<section data-testid="evidence-list">
       <h3>${t('evidence.title')}</h3>
       ${this.failure
-        ? html`<div class="error" role="alert">${errorText(lang, this.failure, { withServerMessage: true })}</div>`
-        : this.files === null
-          ? html`<p class="muted">${t('evidence.loading')}</p>`
-          : this.files.length === 0
-            ? html`<p class="muted" data-testid="evidence-empty">${t('evidence.empty')}</p>`
-            : html`<table>
+        ? failureAlert(lang, this.failure, { withServerMessage: true })
+        : fetchedList(
+            this.files,
+            { loading: t('evidence.loading'), empty: t('evidence.empty'), emptyTestId: 'evidence-empty' },
+            (files) => html`<table>
                 <thead><tr><th>${t('evidence.name')}</th><th>${t('evidence.type')}</th><th class="wide">${t('evidence.uploadedBy')}</th><th class="wide">${t('evidence.uploadedAt')}</th><th></th></tr></thead>
                 <tbody>
-                  ${this.files.map(
+                  ${files.map(
                     (file) => html`<tr data-testid="evidence-row" data-evidence-id=${file.id}>
                       <td>${file.title}</td>
                       <td>${file.mimeType === 'application/pdf' ? `${t('evidence.type.pdf')} · ${file.pageCount ?? '?'} ${t('evidence.pages')}` : t('evidence.type.image')} · ${formatSize(file.sizeBytes)}</td>
@@ -187,7 +171,8 @@ export class EcourtEvidenceList extends LitElement {
                     </tr>`,
                   )}
                 </tbody>
-              </table>`}
+              </table>`,
+          )}
       ${maySubmit
         ? html`<form class="card" data-testid="evidence-upload" @submit=${this.upload}>
             <strong>${t('evidence.upload')}</strong>

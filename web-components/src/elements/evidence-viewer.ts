@@ -203,11 +203,6 @@ export class EcourtEvidenceViewer extends LitElement {
     return this.apiBase || this.hub;
   }
 
-  /** The token: the `token` attribute when embedded in another site, else the portal's session. */
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
   get canDraw(): boolean {
     return this.user !== null && WRITING_ROLES.has(this.user.role) && this.ydoc !== null;
   }
@@ -221,7 +216,7 @@ export class EcourtEvidenceViewer extends LitElement {
   }
 
   override willUpdate(): void {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     const key = this.isConnected && token && this.evidence ? `${token}|${this.evidence}|${this.hubUrl}|${this.api}` : null;
     if (key === this.connectionKey) return;
     this.stop();
@@ -458,7 +453,7 @@ export class EcourtEvidenceViewer extends LitElement {
   override render() {
     const t = this.locale.t.bind(this.locale);
     const lang = this.locale.lang;
-    if (!this.effectiveToken()) return null;
+    if (!this.sessions.effectiveToken(this.token)) return null;
     if (this.failure) {
       const code = (this.failure as Partial<ApiError>).code ?? 'INTERNAL';
       return html`<div class="error" role="alert" data-testid="evidence-error" data-code=${code}>${errorText(lang, this.failure, { withServerMessage: true })}</div>`;

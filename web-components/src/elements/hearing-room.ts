@@ -10,6 +10,7 @@ import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText, formatDateTime } from '../format.ts';
+import { failureAlert } from '../fetched.ts';
 import { isMessageKey, type MessageKey } from '../i18n.ts';
 import { CHAT_MAX_CHARS, LiveRoom } from '../hearing-room/live-room.ts';
 import {
@@ -148,10 +149,6 @@ export class EcourtHearingRoom extends LitElement {
     return this.apiBase || this.hub;
   }
 
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     this.requestUpdate();
@@ -163,7 +160,7 @@ export class EcourtHearingRoom extends LitElement {
   }
 
   override willUpdate(_changed: PropertyValues): void {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     const key = this.isConnected && token && this.hearing ? `${token}|${this.hearing}|${this.api}` : null;
     if (key === this.roomKey) return;
     this.stopRoom();
@@ -274,10 +271,8 @@ export class EcourtHearingRoom extends LitElement {
       ${room.reconnecting || (room.socketStatus !== 'open' && room.inMedia)
         ? html`<div class="banner" role="status" data-testid="hearing-reconnecting">${t('hearingRoom.reconnecting')}</div>`
         : nothing}
-      ${room.failure ? html`<div class="error" role="alert">${errorText(lang, room.failure, { withServerMessage: true })}</div>` : nothing}
-      ${this.commandFailure
-        ? html`<div class="error" role="alert" data-testid="hearing-command-error">${errorText(lang, this.commandFailure, { withServerMessage: true })}</div>`
-        : nothing}
+      ${failureAlert(lang, room.failure, { withServerMessage: true })}
+      ${failureAlert(lang, this.commandFailure, { testId: 'hearing-command-error', withServerMessage: true })}
       ${room.mediaError ? html`<div class="error" role="alert" data-testid="hearing-media-error">${t('hearingRoom.mediaError', { code: room.mediaError.code })}</div>` : nothing}
       ${!me
         ? html`<p class="error" data-testid="hearing-not-participant">${t('hearingRoom.notParticipant')}</p>`

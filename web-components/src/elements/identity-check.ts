@@ -1,5 +1,6 @@
-// <ecourt-identity-check purpose hearing-id>: the live face check (身份核验 / 刷脸) a person passes at
-// the hearing's gate, before confirming a transcript, or to try it out. Opens the camera, asks the
+// <ecourt-identity-check purpose hearing-id document-id>: the live face check (身份核验 / 刷脸) a person
+// passes at the hearing's gate, before confirming a transcript, before signing a document (e.g. the
+// complaint of a filing draft, document-id 'complaint:<draftId>'), or to try it out. Opens the camera, asks the
 // server for a random challenge ("请向左转头"), counts down, captures ~10 JPEG frames over ~2 s and
 // posts them; shows the result — the refusal in the reader's language — with a retry. Emits
 // `identity-checked` (detail: the LiveFaceCheck) after every judged attempt.
@@ -9,8 +10,9 @@ import { LocaleController } from '../locale.ts';
 import { SessionController } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText } from '../format.ts';
+import type { MessageKey } from '../i18n.ts';
 
-export type IdentityCheckPurpose = 'hearing' | 'transcript' | 'self';
+export type IdentityCheckPurpose = 'hearing' | 'transcript' | 'signing' | 'self';
 type Stage = 'idle' | 'starting' | 'countdown' | 'capturing' | 'checking' | 'done' | 'failed';
 
 /** The hub's answer to a check (hub/identity/live-face-check.ts LiveFaceCheck). */
@@ -38,12 +40,20 @@ const COUNTDOWN_SECONDS = 3;
 /** Frames are scaled down to this width: the face models need ~100 px faces, not 1080p uploads. */
 const FRAME_WIDTH = 640;
 
+/** What the check is for, told before the camera opens. */
+const INTRO: Partial<Record<IdentityCheckPurpose, MessageKey>> = {
+  hearing: 'identityCheck.introHearing',
+  transcript: 'identityCheck.introTranscript',
+  signing: 'identityCheck.introSigning',
+};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class EcourtIdentityCheck extends LitElement {
   static override properties = {
     purpose: { type: String },
     hearingId: { type: String, attribute: 'hearing-id' },
+    documentId: { type: String, attribute: 'document-id' },
     hub: { type: String },
     apiBase: { type: String, attribute: 'api-base' },
     token: { type: String },
@@ -69,6 +79,7 @@ export class EcourtIdentityCheck extends LitElement {
 
   declare purpose: IdentityCheckPurpose;
   declare hearingId: string;
+  declare documentId: string;
   declare hub: string;
   declare apiBase: string;
   declare token: string;
@@ -88,6 +99,7 @@ export class EcourtIdentityCheck extends LitElement {
     super();
     this.purpose = 'self';
     this.hearingId = '';
+    this.documentId = '';
     this.hub = '';
     this.apiBase = '';
     this.token = '';
@@ -102,13 +114,11 @@ export class EcourtIdentityCheck extends LitElement {
     return this.apiBase || this.hub;
   }
 
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
-  /** The purpose as the hub takes it (hearing and transcript checks name their hearing). */
+  /** The purpose as the hub takes it (hearing and transcript checks name their hearing, signing its document). */
   private purposeBody(): Record<string, string> {
-    return this.purpose === 'hearing' || this.purpose === 'transcript' ? { kind: this.purpose, hearingId: this.hearingId } : { kind: 'self' };
+    if (this.purpose === 'hearing' || this.purpose === 'transcript') return { kind: this.purpose, hearingId: this.hearingId };
+    if (this.purpose === 'signing') return { kind: 'signing', documentId: this.documentId };
+    return { kind: 'self' };
   }
 
   /** The hearing's gate answers in its own route, which also admits the party to the waiting room. */
@@ -145,7 +155,7 @@ export class EcourtIdentityCheck extends LitElement {
 
   /** One attempt: camera, challenge, countdown, frames, verdict. Started by a click. */
   private async run(): Promise<void> {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     if (!token) return;
     const attempt = ++this.attempt;
     const current = () => attempt === this.attempt;
@@ -196,7 +206,7 @@ export class EcourtIdentityCheck extends LitElement {
     const failureCode = (this.failure as Partial<ApiError> | null)?.code;
     return html`<section class="card" data-testid="identity-check" data-stage=${this.stage} data-passed=${result ? String(result.passed) : 'none'}>
       <h3>${t('identityCheck.title')}</h3>
-      <p class="muted">${t(this.purpose === 'transcript' ? 'identityCheck.introTranscript' : this.purpose === 'hearing' ? 'identityCheck.introHearing' : 'identityCheck.intro')}</p>
+      <p class="muted">${t(INTRO[this.purpose] ?? 'identityCheck.intro')}</p>
       ${this.stage !== 'idle' && !(result?.passed ?? false) ? html`<video muted playsinline autoplay></video>` : nothing}
       ${this.challenge && busy
         ? html`<p class="instruction" role="status" data-testid="identity-check-instruction" data-challenge=${this.challenge.challenge}>${this.challenge.instruction[lang]}</p>`

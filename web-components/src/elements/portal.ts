@@ -1,7 +1,8 @@
 // <ecourt-portal>: the demo court's website: header with the court's name, navigation, language
 // switch, homepage sections, and hash routes (#/, #/login, #/cases, #/cases/<id>,
 // #/cases/<id>/hearings/<hearingId>/transcript, #/cases/<id>/hearings/<hearingId>/room,
-// #/cases/<id>/evidence/<evidenceId>, #/file, #/verify — 文书验证, open to everyone).
+// #/cases/<id>/evidence/<evidenceId>, #/file, #/verify — 文书验证, open to everyone; #/inbox — 站内信,
+// #/filing-queue — 立案审查 for court staff).
 import { LitElement, html, css, nothing } from 'lit';
 import { callApi } from '../api.ts';
 import { LocaleController, setLang } from '../locale.ts';
@@ -9,7 +10,7 @@ import { SessionController, setSession } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { homeContent, PROCESS_STEPS, stepKey, isMessageKey } from '../i18n.ts';
 import type { Court } from '../types.ts';
-import { LITIGANT_ROLES } from '../../../platform/roles.ts';
+import { isCourtStaff, LITIGANT_ROLES } from '../../../platform/roles.ts';
 import { transcriptDocName } from '../../../hub/collab/doc-names.ts';
 
 type Route =
@@ -22,6 +23,8 @@ type Route =
   | { page: 'hearingRoom'; caseId: string; hearingId: string }
   | { page: 'evidence'; caseId: string; evidenceId: string }
   | { page: 'file' }
+  | { page: 'inbox' }
+  | { page: 'filingQueue' }
   | { page: 'verify' };
 
 export function parseRoute(hash: string): Route {
@@ -31,7 +34,10 @@ export function parseRoute(hash: string): Route {
   if (path === '/oauth' || path.startsWith('/oauth?')) return { page: 'oauth' };
   if (path === '/cases') return { page: 'cases' };
   if (path === '/file') return { page: 'file' };
-  if (path === '/verify') return { page: 'verify' };
+  if (path === '/inbox') return { page: 'inbox' };
+  if (path === '/filing-queue') return { page: 'filingQueue' };
+  // "#/verify?code=…": the address in the QR code printed on a court document (the page reads the code).
+  if (path === '/verify' || path.startsWith('/verify?')) return { page: 'verify' };
   const transcriptMatch = /^\/cases\/([^/]+)\/hearings\/([^/]+)\/transcript$/.exec(path);
   if (transcriptMatch?.[1] && transcriptMatch[2]) {
     return { page: 'transcript', caseId: decodeURIComponent(transcriptMatch[1]), hearingId: decodeURIComponent(transcriptMatch[2]) };
@@ -184,6 +190,8 @@ export class EcourtPortal extends LitElement {
               ? html`<li><a href="#/cases" data-testid="nav-cases" aria-current=${page === 'cases' || page === 'case' || page === 'transcript' || page === 'hearingRoom' || page === 'evidence' ? 'page' : 'false'}>${t('nav.cases')}</a></li>`
               : nothing}
             ${canFile ? html`<li><a href="#/file" data-testid="nav-file" aria-current=${page === 'file' ? 'page' : 'false'}>${t('nav.file')}</a></li>` : nothing}
+            ${session ? html`<li><a href="#/inbox" data-testid="nav-inbox" aria-current=${page === 'inbox' ? 'page' : 'false'}>${t('nav.inbox')}</a></li>` : nothing}
+            ${session && isCourtStaff(session.user.role) ? html`<li><a href="#/filing-queue" data-testid="nav-filing-queue" aria-current=${page === 'filingQueue' ? 'page' : 'false'}>${t('nav.filingQueue')}</a></li>` : nothing}
             <li><a href="#/verify" data-testid="nav-verify" aria-current=${page === 'verify' ? 'page' : 'false'}>${t('nav.verify')}</a></li>
             ${session
               ? html`<li><button class="link" type="button" data-testid="nav-logout" @click=${this.logout}>${t('nav.logout')}</button></li>
@@ -219,6 +227,8 @@ export class EcourtPortal extends LitElement {
       </div>`;
     }
     if (route.page === 'cases') return html`<ecourt-case-list api-base=${this.apiBase}></ecourt-case-list>`;
+    if (route.page === 'inbox') return html`<ecourt-inbox api-base=${this.apiBase}></ecourt-inbox>`;
+    if (route.page === 'filingQueue') return html`<ecourt-filing-queue api-base=${this.apiBase}></ecourt-filing-queue>`;
     if (route.page === 'case') return html`<ecourt-case-page api-base=${this.apiBase} case-id=${route.caseId}></ecourt-case-page>`;
     if (route.page === 'transcript') {
       return html`<p><a href=${`#/cases/${encodeURIComponent(route.caseId)}`} data-testid="transcript-back">← ${this.locale.t('transcript.back')}</a></p>

@@ -9,6 +9,7 @@ import { LocaleController } from '../locale.ts';
 import { SessionController, type SessionUser } from '../session.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText } from '../format.ts';
+import { failureAlert, fetchedList } from '../fetched.ts';
 import { isMessageKey } from '../i18n.ts';
 import { DocConnection, yjsUrl, type ConnectionStatus, type Refusal } from '../collab/doc-connection.ts';
 import { getWithToken } from '../collab/hub-fetch.ts';
@@ -190,13 +191,8 @@ export class EcourtTranscriptEditor extends LitElement {
     this.stop();
   }
 
-  /** The token: the `token` attribute when embedded in another site, else the portal's session. */
-  private effectiveToken(): string | null {
-    return this.token || this.sessions.session?.token || null;
-  }
-
   override willUpdate(): void {
-    const token = this.effectiveToken();
+    const token = this.sessions.effectiveToken(this.token);
     const key = this.isConnected && token && this.doc ? `${token}|${this.doc}|${this.hubUrl}|${this.apiBase}` : null;
     if (key === this.connectionKey) return;
     this.stop();
@@ -433,8 +429,8 @@ export class EcourtTranscriptEditor extends LitElement {
   override render() {
     const t = this.locale.t.bind(this.locale);
     const lang = this.locale.lang;
-    if (!this.effectiveToken()) return null;
-    if (this.failure) return html`<div class="error" role="alert" data-testid="transcript-error">${errorText(lang, this.failure, { withServerMessage: true })}</div>`;
+    if (!this.sessions.effectiveToken(this.token)) return null;
+    if (this.failure) return failureAlert(lang, this.failure, { testId: 'transcript-error', withServerMessage: true });
     return html`
       <div class="card" data-testid="transcript-editor" data-doc=${this.doc} data-can-edit=${String(this.canEdit)}>
         <div class="head">
@@ -443,16 +439,16 @@ export class EcourtTranscriptEditor extends LitElement {
         </div>
         ${this.renderRefusal()}
         ${hearingIdOf(this.doc)
-          ? html`<ecourt-transcript-download hearing-id=${hearingIdOf(this.doc)!} api-base=${this.apiBase} token=${this.effectiveToken() ?? ''}></ecourt-transcript-download>`
+          ? html`<ecourt-transcript-download hearing-id=${hearingIdOf(this.doc)!} api-base=${this.apiBase} token=${this.sessions.effectiveToken(this.token) ?? ''}></ecourt-transcript-download>`
           : nothing}
         ${this.renderReview()}
         ${this.renderPresence()}
         <p class="muted">${this.canEdit ? nothing : this.canMark ? t('transcript.readOnly') : t('transcript.viewOnly')}</p>
-        ${!this.synced && this.segments.length === 0
-          ? html`<p class="muted">${t('transcript.loading')}</p>`
-          : this.segments.length === 0
-            ? html`<p class="muted" data-testid="transcript-empty">${t('transcript.empty')}</p>`
-            : html`<ol class="segments">${repeat(this.segments, (segment) => segment.id, (segment) => this.renderSegment(segment))}</ol>`}
+        ${fetchedList(
+          !this.synced && this.segments.length === 0 ? null : this.segments,
+          { loading: t('transcript.loading'), empty: t('transcript.empty'), emptyTestId: 'transcript-empty' },
+          (segments) => html`<ol class="segments">${repeat(segments, (segment) => segment.id, (segment) => this.renderSegment(segment))}</ol>`,
+        )}
         ${this.canEdit ? this.renderAdd() : nothing}
       </div>
     `;
@@ -467,7 +463,7 @@ export class EcourtTranscriptEditor extends LitElement {
       const mine = marks.find(([userId]) => userId === this.user!.id);
       if (mine) own[segmentId] = mine[1];
     }
-    return html`<ecourt-transcript-review hearing-id=${hearingId} api-base=${this.apiBase} token=${this.effectiveToken() ?? ''} frozen-at=${this.frozenAt ?? ''}
+    return html`<ecourt-transcript-review hearing-id=${hearingId} api-base=${this.apiBase} token=${this.sessions.effectiveToken(this.token) ?? ''} frozen-at=${this.frozenAt ?? ''}
       .user=${this.user} .segments=${this.segments} .ownMarks=${own}></ecourt-transcript-review>`;
   }
 

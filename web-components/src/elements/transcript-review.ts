@@ -7,7 +7,8 @@ import { ApiError, apiUrl } from '../api.ts';
 import { getWithToken } from '../collab/hub-fetch.ts';
 import { LocaleController } from '../locale.ts';
 import { baseStyles } from '../styles.ts';
-import { errorText, formatDateTime } from '../format.ts';
+import { formatDateTime } from '../format.ts';
+import { failureAlert } from '../fetched.ts';
 import type { SessionUser } from '../session.ts';
 import type { SegmentConfirmation, TranscriptSegment } from '../collab/transcript-doc.ts';
 
@@ -179,7 +180,7 @@ export class EcourtTranscriptReview extends LitElement {
           : html`${this.frozenAt ? t('review.frozen', { at: formatDateTime(lang, this.frozenAt) }) : nothing}
               ${hearing?.transcript?.confirmBy ? html`<br />${t('review.deadline', { at: formatDateTime(lang, hearing.transcript.confirmBy) })}` : nothing}`}
       </div>
-      ${this.failure ? html`<div class="error" role="alert" data-testid="review-error">${errorText(lang, this.failure, { withServerMessage: true })}</div>` : nothing}
+      ${failureAlert(lang, this.failure, { testId: 'review-error', withServerMessage: true })}
       ${(this.failure as { code?: string } | null)?.code === 'FACE_CHECK_REQUIRED' && hearing?.state === 'transcriptConfirmation'
         ? // 刷脸确认: the hub asks enrolled reviewers for a fresh face check; after a pass the review goes in again.
           html`<ecourt-identity-check

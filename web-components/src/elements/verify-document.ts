@@ -1,6 +1,9 @@
 // <ecourt-verify-document>: 文书验证 for anyone, signed in or not. A PDF chosen or dropped is sent as it
 // is to POST /api/v1/documents/verify; each signature is shown as a card (valid ✓ / invalid ✗ with the
 // reasons), with whether the file changed after the last signature and whether the court issued it.
+// Beside the upload, the 验证码 printed on the document: typed in, or filled from the address when someone
+// scans the document's QR code (#/verify?code=…), it is looked up at GET /api/v1/documents/verify/:code
+// (kind, title, date, hash, pages) and sent with a file, so the answer also says whether the file is it.
 import { LitElement, html, css, nothing } from 'lit';
 import type { z } from 'zod';
 import { ApiError, apiUrl } from '../api.ts';
@@ -8,12 +11,32 @@ import { LocaleController } from '../locale.ts';
 import { baseStyles } from '../styles.ts';
 import { errorText, formatDateTime } from '../format.ts';
 import { isMessageKey, type MessageKey } from '../i18n.ts';
-import type { documentVerificationSchema } from '../../../hub/api/document-verification-routes.ts';
+import type { documentByCodeSchema, documentVerificationSchema } from '../../../hub/api/document-verification-routes.ts';
 
 export type DocumentVerification = z.infer<typeof documentVerificationSchema>;
+export type DocumentByCode = z.infer<typeof documentByCodeSchema>;
 type SignatureVerification = DocumentVerification['signatures'][number];
 
 const VERIFY_PATH = '/api/v1/documents/verify';
+
+/** The code in the portal's hash route, as the QR code printed on a document carries it: "#/verify?code=…". */
+export function codeFromHash(hash: string): string {
+  const query = hash.indexOf('?');
+  return query < 0 ? '' : (new URLSearchParams(hash.slice(query + 1)).get('code') ?? '').trim();
+}
+
+async function fetchJson<T>(url: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'NETWORK', (error as Error).message);
+  }
+  const payload = (await response.json().catch(() => undefined)) as (T & { error?: { code?: string; message?: string; details?: unknown } }) | undefined;
+  if (!response.ok || !payload) throw new ApiError(response.status, payload?.error?.code ?? 'INTERNAL', payload?.error?.message ?? response.statusText, payload?.error?.details);
+  return payload;
+}
 /** The hub's limit (MAX_VERIFY_DOCUMENT_BYTES): checked here too, so nobody uploads 50 MB to be told no. */
 const MAX_BYTES = 20 * 1024 * 1024;
 
@@ -35,6 +58,10 @@ export class EcourtVerifyDocument extends LitElement {
     result: { state: true },
     fileName: { state: true },
     dragging: { state: true },
+    code: { type: String },
+    codeBusy: { state: true },
+    codeResult: { state: true },
+    codeFailure: { state: true },
   };
 
   static override styles = [
@@ -52,6 +79,9 @@ export class EcourtVerifyDocument extends LitElement {
       dt { color: var(--ecourt-muted); }
       dd { margin: 0; overflow-wrap: anywhere; }
       ul.problems { margin: 0.4rem 0 0; padding-left: 1.2rem; }
+      form.code { display: flex; gap: 0.5rem; align-items: end; flex-wrap: wrap; margin: 0.5rem 0 0.75rem; }
+      form.code label { display: flex; flex-direction: column; gap: 0.2rem; }
+      form.code input { font-family: monospace; letter-spacing: 0.05em; min-width: 16rem; text-transform: uppercase; }
     `,
   ];
 
@@ -61,6 +91,11 @@ export class EcourtVerifyDocument extends LitElement {
   declare result: DocumentVerification | null;
   declare fileName: string | null;
   declare dragging: boolean;
+  /** The 验证码 (as typed; the hub normalises case and separators); from the hash route when the page opens. */
+  declare code: string;
+  declare codeBusy: boolean;
+  declare codeResult: DocumentByCode | null;
+  declare codeFailure: unknown;
 
   private readonly locale = new LocaleController(this);
   private aborter: AbortController | null = null;
@@ -73,11 +108,61 @@ export class EcourtVerifyDocument extends LitElement {
     this.result = null;
     this.fileName = null;
     this.dragging = false;
+    this.code = '';
+    this.codeBusy = false;
+    this.codeResult = null;
+    this.codeFailure = null;
+  }
+
+  private readonly onHashChange = () => {
+    const code = codeFromHash(location.hash);
+    if (code && code !== this.code) {
+      this.code = code;
+      void this.lookUp(code);
+    }
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHashChange);
+    // Opened from a document's QR code: look the code up at once.
+    if (!this.code) this.onHashChange();
+    else void this.lookUp(this.code);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
     this.aborter?.abort();
+    this.codeAborter?.abort();
+  }
+
+  private codeAborter: AbortController | null = null;
+
+  /** What the court issued under `code` (kind, title, date, hash, pages), or the coded refusal. */
+  async lookUp(code: string): Promise<void> {
+    this.codeAborter?.abort();
+    const aborter = new AbortController();
+    this.codeAborter = aborter;
+    this.codeBusy = true;
+    this.codeFailure = null;
+    this.codeResult = null;
+    try {
+      const found = await fetchJson<DocumentByCode>(apiUrl(this.apiBase, `${VERIFY_PATH}/${encodeURIComponent(code.trim())}`), { signal: aborter.signal });
+      if (this.codeAborter === aborter) this.codeResult = found;
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') return;
+      if (this.codeAborter === aborter) this.codeFailure = error;
+    } finally {
+      if (this.codeAborter === aborter) this.codeBusy = false;
+    }
+  }
+
+  private onCodeSubmit(event: Event): void {
+    event.preventDefault();
+    const input = (event.currentTarget as HTMLFormElement).querySelector('input');
+    this.code = (input?.value ?? '').trim();
+    if (this.code) void this.lookUp(this.code);
   }
 
   /** Sends the file's bytes to the hub and shows its answer; a newer file cancels an older upload. */
@@ -94,7 +179,9 @@ export class EcourtVerifyDocument extends LitElement {
       let response: Response;
       try {
         // Always as a PDF: the hub reads the bytes and refuses what is not one (DOCUMENT_MALFORMED).
-        response = await fetch(apiUrl(this.apiBase, VERIFY_PATH), { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: file, signal: aborter.signal });
+        const code = this.code.trim();
+        const url = apiUrl(this.apiBase, code ? `${VERIFY_PATH}?code=${encodeURIComponent(code)}` : VERIFY_PATH);
+        response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: file, signal: aborter.signal });
       } catch (error) {
         if ((error as Error).name === 'AbortError') return;
         throw new ApiError(0, 'NETWORK', (error as Error).message);
@@ -163,9 +250,35 @@ export class EcourtVerifyDocument extends LitElement {
       <p data-testid="verify-ledger" data-in-ledger=${String(result.inLedger)}>
         ${result.inLedger && result.ledger ? t('verify.inLedger', { kind, date: result.ledger.issuedOn }) : t('verify.notInLedger')}
       </p>
+      ${result.byCode
+        ? html`<p class=${result.byCode.matches ? 'ok' : 'bad'} data-testid="verify-code-match" data-matches=${String(result.byCode.matches)}>
+            ${result.byCode.matches ? t('verify.code.matches') : t('verify.code.differs')} (${result.byCode.document.code})
+          </p>`
+        : nothing}
       ${result.signatures.map((signature, index) => this.renderSignature(signature, index))}
       <p class="muted">SHA-256 <code>${result.sha256}</code></p>
     </section>`;
+  }
+
+  private kindText(kind: string): string {
+    const key = `verify.kind.${kind}`;
+    return isMessageKey(key) ? this.locale.t(key) : kind;
+  }
+
+  private renderCodeResult(found: DocumentByCode) {
+    const t = this.locale.t.bind(this.locale);
+    return html`<article class="card" data-testid="verify-code-result" data-kind=${found.kind}>
+      <p class="summary ok">✓ ${t('verify.code.found')}</p>
+      <dl>
+        <dt>${t('verify.code.label')}</dt><dd><code data-testid="verify-code-value">${found.code}</code></dd>
+        <dt>${t('verify.code.kind')}</dt><dd data-testid="verify-code-kind">${this.kindText(found.kind)}</dd>
+        <dt>${t('verify.code.title')}</dt><dd data-testid="verify-code-title">${found.title}</dd>
+        <dt>${t('verify.code.issuedOn')}</dt><dd data-testid="verify-code-issued">${found.issuedOn}</dd>
+        ${found.pageCount !== null ? html`<dt>${t('verify.code.pages')}</dt><dd>${found.pageCount}</dd>` : nothing}
+        <dt>SHA-256</dt><dd><code data-testid="verify-code-sha256">${found.sha256}</code></dd>
+        ${found.bundleSha256 ? html`<dt>SHA-256 (case-file.pdf)</dt><dd><code>${found.bundleSha256}</code></dd>` : nothing}
+      </dl>
+    </article>`;
   }
 
   override render() {
@@ -173,6 +286,17 @@ export class EcourtVerifyDocument extends LitElement {
     return html`<section class="card" data-testid="verify-document">
       <h2>${t('verify.title')}</h2>
       <p class="muted">${t('verify.hint')}</p>
+      <form class="code" @submit=${this.onCodeSubmit}>
+        <label>${t('verify.code.label')}
+          <input name="code" autocomplete="off" spellcheck="false" maxlength="64" placeholder="XXXX-XXXX-XXXX-XXXX" .value=${this.code} data-testid="verify-code" @input=${(event: Event) => (this.code = (event.currentTarget as HTMLInputElement).value)} />
+        </label>
+        <button type="submit" data-testid="verify-code-check" ?disabled=${this.codeBusy}>${t('verify.code.check')}</button>
+      </form>
+      <p class="muted">${t('verify.code.hint')}</p>
+      ${this.codeFailure
+        ? html`<div class="error" role="alert" data-testid="verify-code-error" data-code=${(this.codeFailure as Partial<ApiError>).code ?? 'INTERNAL'}>${errorText(this.locale.lang, this.codeFailure)}</div>`
+        : nothing}
+      ${this.codeResult ? this.renderCodeResult(this.codeResult) : nothing}
       <label class="drop ${this.dragging ? 'dragging' : ''}" @dragover=${this.onDragOver} @dragleave=${() => (this.dragging = false)} @drop=${this.onDrop}>
         ${t('verify.choose')}
         <input type="file" accept="application/pdf,.pdf" data-testid="verify-file" @change=${this.onChosen} />
