@@ -23,6 +23,8 @@ Usage:
   ecourt seal <in.pdf> --out <out.pdf> [--seal <id>] --mode fixed|keyword|cross-page … [--json]   (usage: ecourt seal)
                                           seal a PDF (PAdES signature in an incremental update; exit 1 refused)
   ecourt verify <file.pdf> [--json]      check every signature in a PDF (exit 0 all valid, 1 otherwise)
+  ecourt verify [<file.pdf>] --code <code> [--json]
+                                          look a 验证码 up in this node's database, and whether the file is its document (exit 0 yes, 1 no)
   ecourt document render <template> <data.json> --out <file.pdf|file.docx> [--json]
                                           lay out a court document (ecourt document templates | sample <template>)
   ecourt archive <caseId> [--out <dir>] [--seal <id>] [--json] | archive verify <dir> [--json]

@@ -7,6 +7,7 @@ import type { TemplateName } from '../templates/index.ts';
 import { caseAcceptanceFee, yuanToFen } from '../../models/filing-rules/fee-schedule.ts';
 import { CAUSES } from '../../models/filing-rules/causes.ts';
 import { readJudgmentSummary } from './judgment-summary.ts';
+import { SERVICE_METHODS } from '../templates/proof-of-service.ts';
 
 /** 举证期限: at least 15 days in first-instance ordinary procedure (最高法《民诉法解释》第99条); the minimum is used. */
 export const EVIDENCE_PERIOD_DAYS = 15;
@@ -128,8 +129,10 @@ export function summonsDocuments(facts: CaseIssuingFacts, hearing: IssuingHearin
 export function judgmentDocument(facts: CaseIssuingFacts): StageDocument {
   const parts = readJudgmentSummary(facts.closingSummary ?? '');
   const issued = facts.judgmentAt ? courtDay(facts.judgmentAt) : undefined;
-  // 开庭日期: the last hearing the case recorded as held.
+  // 开庭日期: the last hearing the case recorded as held — no later than the judgment: a hearing recorded as held
+  // before its scheduled start (brought forward) took place by the time the judgment was given.
   const heard = facts.hearings.filter((hearing) => hearing.state === 'held').at(-1);
+  const heardAt = heard && facts.judgmentAt && facts.judgmentAt < heard.startsAt ? facts.judgmentAt : heard?.startsAt;
   const claims = facts.claims.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= 2);
   return {
     template: 'civilJudgment',
@@ -139,7 +142,7 @@ export function judgmentDocument(facts: CaseIssuingFacts): StageDocument {
       plaintiffs: side(facts, 'plaintiff'),
       defendants: side(facts, 'defendant'),
       ...day(facts.acceptedAt, 'acceptedOn'),
-      ...(heard ? { hearingOn: courtDay(heard.startsAt) } : {}),
+      ...(heardAt ? { hearingOn: courtDay(heardAt) } : {}),
       ...(issued ? { issuedOn: issued } : {}),
       claims,
       ...parts,
@@ -148,6 +151,61 @@ export function judgmentDocument(facts: CaseIssuingFacts): StageDocument {
       ...(facts.clerks[0] ? { clerk: { name: facts.clerks[0] } } : {}),
     },
   };
+}
+
+/** 电子送达 (《民事诉讼法》第九十条): the judgment reached the parties through the platform, where they read it. */
+export const ELECTRONIC_SERVICE: (typeof SERVICE_METHODS)[number] = '电子送达';
+
+const JUDGMENT_TITLE = '民事判决书';
+/** The kinds a party is served with; the others (庭审笔录, 立案回执, 送达回证, a filer's own papers) are not served. */
+const SERVED_KINDS = new Set(['acceptanceNotice', 'noticeToRespond', 'evidenceNotice', 'summons', 'civilJudgment']);
+
+/**
+ * The court documents a party has been served with through the platform: those addressed to it, and those to the
+ * case as a whole that go to its side (the 受理通知书 to the plaintiffs only) — not the hearing transcript, the
+ * filing receipt or an earlier 送达回证. Only what was issued by the time service was recorded (a later document
+ * was not part of it), the 民事判决书 always: service is recorded for it, even when the pass that records this
+ * 回证 is the one issuing the judgment. By title, each once, in the order issued.
+ */
+export function documentsServedTo(facts: CaseIssuingFacts, party: IssuingParty): string[] {
+  const key = addresseeKey(party);
+  const servedAt = facts.servedAt?.getTime() ?? Number.POSITIVE_INFINITY;
+  const titles = facts.issuedDocuments
+    .filter((document) => SERVED_KINDS.has(document.kind) && document.issuedAt.getTime() <= servedAt)
+    .filter((document) => (document.addressee === null ? document.kind !== 'acceptanceNotice' || party.side === 'plaintiff' : document.addressee === key))
+    .map((document) => document.title);
+  return [...new Set([...titles, JUDGMENT_TITLE])];
+}
+
+/**
+ * 送达 recorded → a 送达回证 to one party, addressed to it: electronic service through the platform, on the moment
+ * RECORD_SERVICE was journalled, signed for by the party itself (受送达人本人, through its platform account), served by
+ * the clerk or judge who recorded it. A party without an address is refused alone.
+ */
+export function proofOfServiceDocument(facts: CaseIssuingFacts, party: IssuingParty): StageDocument {
+  const served = facts.servedAt;
+  return {
+    template: 'proofOfService',
+    hearingId: null,
+    addressee: addresseeKey(party),
+    partyField: { template: 'recipient', case: addresseeKey(party) },
+    data: {
+      ...caseHeader(facts),
+      documentsServed: documentsServedTo(facts, party),
+      recipient: templateParty(party),
+      method: ELECTRONIC_SERVICE,
+      ...(served ? { issuedOn: courtDay(served), servedAt: courtDateTime(served) } : {}),
+      receivedBy: party.name,
+      ...(facts.servedBy ? { server: facts.servedBy } : {}),
+      remarks: '经电子诉讼平台送达',
+    },
+    details: { addressedTo: party.name, method: ELECTRONIC_SERVICE, ...(served ? { servedAt: served.toISOString() } : {}) },
+  };
+}
+
+/** 送达 → a 送达回证 per plaintiff and defendant, one each (as the 传票 go). */
+export function proofOfServiceDocuments(facts: CaseIssuingFacts): StageDocument[] {
+  return summonedParties(facts).map((party) => proofOfServiceDocument(facts, party));
 }
 
 /** A refusal's field as the case names it: the one party's field in a document to that party by its place in the case. */
@@ -166,6 +224,7 @@ export function documentsDue(facts: CaseIssuingFacts): StageDocument[] {
     if (hearing.state === 'scheduled') due.push(...summonsDocuments(facts, hearing, hearing.createdAt));
   }
   if (facts.judgmentAt) due.push(judgmentDocument(facts));
+  if (facts.servedAt) due.push(...proofOfServiceDocuments(facts));
   return due;
 }
 

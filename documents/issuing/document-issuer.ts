@@ -1,6 +1,6 @@
 // The stage hooks (issue 7 point 8): the case actor's transitions produce their sealed documents. After
 // a case journals ACCEPT (受理通知书, an 应诉通知书 per defendant, 举证通知书), SCHEDULE_HEARING (a 传票 per party) or
-// ISSUE_JUDGMENT (民事判决书) — heard as its event batch on the bus — and once at start for whatever was
+// ISSUE_JUDGMENT (民事判决书) or RECORD_SERVICE (a 送达回证 per party) — heard as its event batch on the bus — and once at start for whatever was
 // missed while no issuer ran, every document the case's stage calls for and that is not there yet is
 // issued (issue-document.ts, idempotent per case, kind and addressee). A document whose data is incomplete is not
 // issued; the refusal and its fields are recorded for court staff (storage/documents/issue-refusals.ts).
@@ -23,7 +23,7 @@ import { ensureCourtSeals } from './ensure-court-seals.ts';
 import { issueCaseDocument, type DocumentIssuing } from './issue-document.ts';
 
 /** The case events after which documents are due. */
-const STAGE_EVENTS = new Set(['ACCEPT', 'SCHEDULE_HEARING', 'ISSUE_JUDGMENT']);
+const STAGE_EVENTS = new Set(['ACCEPT', 'SCHEDULE_HEARING', 'ISSUE_JUDGMENT', 'RECORD_SERVICE']);
 
 export interface DocumentIssuer {
   /** Issues what is due and missing (of one case, or of every case); resolves when done. */

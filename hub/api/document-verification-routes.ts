@@ -4,13 +4,12 @@
 // it and learns what the court issued under that code — kind, title, date, hash and pages, never the case
 // or the parties — and, with the file too, whether this file is that document. Public, so rate limited
 // per address (the codes are 80 random bits: the limit is a brake on abuse, not what keeps them secret).
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { openCourtCa } from '../../documents/ca/open-court-ca.ts';
 import { verifyPdf, type TrustAnchors } from '../../documents/signing/verify-pdf.ts';
+import { courtDate, isDocumentOfCode, publicDocumentByCode, signedRevisions, unknownVerificationCode } from '../../documents/verification/code-match.ts';
 import { normaliseVerificationCode } from '../../documents/verification/verification-code.ts';
-import { AppError } from '../../platform/errors.ts';
-import { findDocumentByCode, type DocumentByCode } from '../../storage/documents/find-document-by-code.ts';
+import { findDocumentByCode } from '../../storage/documents/find-document-by-code.ts';
 import { findIssuedDocument } from '../../storage/documents/find-issued-document.ts';
 import { publicAccess } from '../auth/access.ts';
 import { paths } from '../http/paths.ts';
@@ -89,22 +88,6 @@ export const documentVerificationSchema = z.object({
     .describe('Only what the document is and when; never its case or parties'),
 });
 
-/** The court's calendar date (China Standard Time, no daylight saving). */
-const courtDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
-const byCode = (code: string, found: DocumentByCode): z.infer<typeof documentByCodeSchema> => ({
-  code,
-  kind: found.kind,
-  title: found.title,
-  issuedOn: courtDate(found.issuedAt),
-  sha256: found.sha256,
-  mimeType: found.mimeType,
-  pageCount: found.pageCount,
-  bundleSha256: found.bundleSha256,
-});
-
-const unknownCode = () => new AppError('VERIFICATION_CODE_UNKNOWN', 'No document of this court carries this verification code / 未找到与该验证码对应的文书');
-
 /** One route per hub, with its own per-address budget (the routes list is built per hub). */
 export function documentVerificationRoutes(): AnyRoute[] {
   const addressLimit = new PhoneCodeAddressLimit(VERIFICATIONS_PER_ADDRESS_HOUR, 3600_000, 50_000, Date.now, 'Too many documents verified from this address; try again later');
@@ -122,8 +105,8 @@ export function documentVerificationRoutes(): AnyRoute[] {
     async handle({ params, request, services }) {
       lookupLimit.take(request.address);
       const found = await findDocumentByCode({ db: services.database.db, code: params.code });
-      if (!found) throw unknownCode();
-      return byCode(params.code, found);
+      if (!found) throw unknownVerificationCode();
+      return publicDocumentByCode(params.code, found);
     },
   });
   const verifyDocument = defineRoute({
@@ -147,20 +130,10 @@ export function documentVerificationRoutes(): AnyRoute[] {
       const report = await verifyPdf(body.bytes, anchors);
       // The court records the hash of what it issued: the whole file, or (when someone signed it again
       // afterwards) the revision one of the signatures covers.
-      const revisionHashes = new Set<string>();
-      let lastEnd = -1;
-      let lastCovers: boolean | null = null;
-      for (const signature of report.signatures) {
-        const [, , gapEnd, tail] = signature.byteRange;
-        if (signature.byteRange.length !== 4 || gapEnd === undefined || tail === undefined) continue;
-        const end = gapEnd + tail;
-        if (end > body.bytes.length) continue;
-        if (end > lastEnd) [lastEnd, lastCovers] = [end, signature.coversWholeDocument];
-        if (end < body.bytes.length) revisionHashes.add(createHash('sha256').update(body.bytes.subarray(0, end)).digest('hex'));
-      }
+      const { revisionHashes, changedAfterLastSignature } = signedRevisions(body.bytes, report);
       const match = await findIssuedDocument({ db: services.database.db, hashes: [report.sha256, ...revisionHashes] });
       const coded = query.code ? await findDocumentByCode({ db: services.database.db, code: query.code }) : null;
-      if (query.code && !coded) throw unknownCode();
+      if (query.code && !coded) throw unknownVerificationCode();
       return {
         sha256: report.sha256,
         valid: report.valid,
@@ -184,14 +157,10 @@ export function documentVerificationRoutes(): AnyRoute[] {
             ? { time: signature.timestamp.time, tsa: signature.timestamp.tsa, imprintMatches: signature.timestamp.imprintMatches, trusted: signature.timestamp.trusted, valid: signature.timestamp.valid }
             : null,
         })),
-        changedAfterLastSignature: lastCovers === null ? (report.signatures.length > 0 ? true : null) : !lastCovers,
+        changedAfterLastSignature,
         inLedger: match !== null,
         // The code's document is this file, or a revision of it someone signed again afterwards.
-        // For a case file the printed part is the sealed PDF inside the stored ZIP.
-        byCode:
-          query.code && coded
-            ? { document: byCode(query.code, coded), matches: [coded.sha256, coded.bundleSha256].some((hash) => hash !== null && (hash === report.sha256 || revisionHashes.has(hash))) }
-            : null,
+        byCode: query.code && coded ? { document: publicDocumentByCode(query.code, coded), matches: isDocumentOfCode(coded, report.sha256, revisionHashes) } : null,
         ledger: match ? { kind: match.kind, issuedOn: courtDate(match.issuedAt), matched: match.sha256 === report.sha256 ? ('file' as const) : ('signed-revision' as const) } : null,
       };
     },

@@ -1,11 +1,11 @@
 // What the court's documents of a case are written from (documents/issuing/case-document-data.ts): the
 // case, its court, its parties with their addresses, its hearings, the moments of its transitions from
-// the case actor's journal (filed, accepted, judgment issued, and who issued it) and the court's judges
-// and clerks. Identifiers (ID numbers, phones) are not read: no document the stage hooks issue prints them.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+// the case actor's journal (filed, accepted, judgment issued and served, and who did it), the court
+// documents already issued (what a 送达回证 lists) and the court's judges and clerks. Identifiers (ID numbers, phones) are not read: no document the stage hooks issue prints them.
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../database.ts';
 import { isUuid } from '../ids.ts';
-import { actorJournal, caseParties, cases, courts, hearings, users } from '../schema.ts';
+import { actorJournal, caseParties, cases, courts, documents, hearings, users } from '../schema.ts';
 import { filings } from '../filings/schema.ts';
 
 export interface IssuingParty {
@@ -26,6 +26,15 @@ export interface IssuingHearing {
   createdAt: Date;
 }
 
+/** A court document the case has been issued (verification code set: evidence and filings have none). */
+export interface IssuedCaseDocument {
+  kind: string;
+  title: string;
+  /** The party's key for a document to one party, null for one to the case as a whole. */
+  addressee: string | null;
+  issuedAt: Date;
+}
+
 export interface CaseIssuingFacts {
   caseId: string;
   state: string;
@@ -43,6 +52,11 @@ export interface CaseIssuingFacts {
   filedAt: Date | null;
   acceptedAt: Date | null;
   judgmentAt: Date | null;
+  /** When the judgment's service was recorded (RECORD_SERVICE) and by whom (display name). */
+  servedAt: Date | null;
+  servedBy: string | null;
+  /** The court documents issued to the case so far, oldest first. */
+  issuedDocuments: IssuedCaseDocument[];
   /** The acceptance fee of the online filing the case came from (its procedure's), null for a case filed otherwise. */
   filingFee: string | null;
   /** The judge who issued the judgment (ISSUE_JUDGMENT's sender), by display name. */
@@ -85,7 +99,7 @@ export async function readCaseIssuingFacts({ db, caseId }: { db: Db; caseId: str
     .where(eq(cases.id, caseId))
     .limit(1);
   if (!row) return null;
-  const [parties, hearingRows, journal, staff, filingFee] = await Promise.all([
+  const [parties, hearingRows, journal, staff, filingFee, issuedDocuments] = await Promise.all([
     db
       .select({ side: caseParties.side, ordinal: caseParties.ordinal, name: caseParties.name, kind: caseParties.kind, address: caseParties.address })
       .from(caseParties)
@@ -99,7 +113,7 @@ export async function readCaseIssuingFacts({ db, caseId }: { db: Db; caseId: str
     db
       .select({ event: actorJournal.event, at: actorJournal.at })
       .from(actorJournal)
-      .where(and(eq(actorJournal.kind, 'case'), eq(actorJournal.actorId, caseId), sql`${actorJournal.event}->>'type' in ('FILE', 'ACCEPT', 'ISSUE_JUDGMENT')`))
+      .where(and(eq(actorJournal.kind, 'case'), eq(actorJournal.actorId, caseId), sql`${actorJournal.event}->>'type' in ('FILE', 'ACCEPT', 'ISSUE_JUDGMENT', 'RECORD_SERVICE')`))
       .orderBy(asc(actorJournal.seq)),
     db
       .select({ role: users.role, displayName: users.displayName, id: users.id })
@@ -108,15 +122,23 @@ export async function readCaseIssuingFacts({ db, caseId }: { db: Db; caseId: str
       .orderBy(asc(users.displayName)),
     // A case that came from an online filing has its fee worked out for its procedure already (the fee notice's).
     db.select({ fee: filings.fee }).from(filings).where(eq(filings.caseId, caseId)).limit(1),
+    db
+      .select({ kind: documents.kind, title: documents.title, addressee: documents.addressee, issuedAt: documents.createdAt })
+      .from(documents)
+      .where(and(eq(documents.caseId, caseId), isNotNull(documents.verificationCode)))
+      .orderBy(asc(documents.createdAt)),
   ]);
   const first = (type: string) => journal.find((entry) => entry.event.type === type);
   const judgment = first('ISSUE_JUDGMENT');
-  const judgmentById = (judgment?.event.by as { userId?: unknown } | undefined)?.userId;
-  let judgmentBy: string | null = null;
-  if (typeof judgmentById === 'string' && isUuid(judgmentById)) {
-    const [judge] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, judgmentById)).limit(1);
-    judgmentBy = judge?.displayName ?? null;
-  }
+  const service = first('RECORD_SERVICE');
+  /** The display name of whoever sent a journalled command (its `by`), null when unknown. */
+  const senderName = async (event: Record<string, unknown> | undefined): Promise<string | null> => {
+    const userId = (event?.by as { userId?: unknown } | undefined)?.userId;
+    if (typeof userId !== 'string' || !isUuid(userId)) return null;
+    const [user] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, userId)).limit(1);
+    return user?.displayName ?? null;
+  };
+  const [judgmentBy, servedBy] = await Promise.all([senderName(judgment?.event), senderName(service?.event)]);
   return {
     caseId,
     ...row,
@@ -127,6 +149,9 @@ export async function readCaseIssuingFacts({ db, caseId }: { db: Db; caseId: str
     acceptedAt: first('ACCEPT')?.at ?? null,
     judgmentAt: judgment?.at ?? null,
     judgmentBy,
+    servedAt: service?.at ?? null,
+    servedBy,
+    issuedDocuments,
     filingFee: filingFee[0]?.fee == null ? null : String(filingFee[0].fee),
     judges: staff.filter((member) => member.role === 'judge').map((member) => member.displayName),
     clerks: staff.filter((member) => member.role === 'clerk').map((member) => member.displayName),

@@ -112,7 +112,11 @@ describe.skipIf(!hasChromium)(`transcript confirmation in headless Chromium${ski
     await expect.poll(() => partySegment.getByTestId('segment-text').textContent()).toContain('三万元');
     await screenshot(judge, 'transcript-review-judge.png');
 
-    // The filed transcript is listed on the case page.
+    // The filed transcript is listed on the case page. Filing renders and seals the PDF after the review ends
+    // (asynchronously, in the issuing pool): wait until the case lists it, then open the page.
+    await expect
+      .poll(async () => ((await api(party, 'GET', `/api/v1/cases/${hearing!.caseId}/documents`)).json.documents as { kind: string }[]).some((document) => document.kind === 'hearingTranscript'), { timeout: 30_000 })
+      .toBe(true);
     await party.goto(`${baseUrl}/#/cases/${hearing!.caseId}`);
     // (Beside the stage documents the demo case has by now, e.g. its summons.)
     const filed = party.locator('[data-testid="case-document"][data-kind="hearingTranscript"]');
