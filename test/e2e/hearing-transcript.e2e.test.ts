@@ -88,9 +88,18 @@ describe.skipIf(!hasChromium)(`speech recognition into the transcript in headles
 
     // The end freezes the transcript; the party confirms it in the browser and the hearing records it.
     await judge.getByTestId('hearing-end').click();
+    // The freeze waits for recognition to drain its last results (slow on a busy machine): the review opens
+    // once the hearing is in transcriptConfirmation.
+    const hearingState = () =>
+      party.evaluate(async (hearingId) => {
+        const { token } = JSON.parse(sessionStorage.getItem('ecourt.session')!) as { token: string };
+        const live = (await (await fetch(`/api/v1/hearings/${hearingId}/live`, { headers: { authorization: `Bearer ${token}` } })).json()) as { hearing: { state: string } };
+        return live.hearing.state;
+      }, hearing.id);
+    await expect.poll(hearingState, { timeout: 90_000, interval: 500 }).toBe('transcriptConfirmation');
     await party.goto(`${portal.baseUrl}/#/cases/${hearing.caseId}/hearings/${hearing.id}/transcript`);
     await party.locator('[data-testid="own-review"][data-status="notReviewed"]').waitFor({ timeout: 30_000 });
-    await party.getByTestId('review-confirm').click();
+    await party.getByTestId('review-confirm').click({ timeout: 30_000 });
     await party.locator('[data-testid="own-review"][data-status="confirmed"]').waitFor();
     const review = await party.evaluate(async (hearingId) => {
       const { token } = JSON.parse(sessionStorage.getItem('ecourt.session')!) as { token: string };
