@@ -53,6 +53,9 @@ type ReviewStatus = 'notReviewed' | 'confirmed' | 'objected';
 const statusOf = (review: ReviewedParticipant['transcriptReview']): ReviewStatus =>
   !review?.reviewedAt ? 'notReviewed' : review.objections.length > 0 ? 'objected' : 'confirmed';
 
+/** How soon the review looks again while the hearing is still concluding (between the freeze and the review's opening). */
+const RELOAD_WHILE_CONCLUDING_MS = 1000;
+
 export class EcourtTranscriptReview extends LitElement {
   static override properties = {
     hearingId: { type: String, attribute: 'hearing-id' },
@@ -95,6 +98,8 @@ export class EcourtTranscriptReview extends LitElement {
 
   private readonly locale = new LocaleController(this);
   private loadedFor = '';
+  /** A look again while the freeze is in the document but the hearing has not opened the review yet. */
+  private reload: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     super();
@@ -123,6 +128,9 @@ export class EcourtTranscriptReview extends LitElement {
   private async load(): Promise<void> {
     try {
       this.live = await getWithToken<LiveAnswer>(this.apiBase, `/api/v1/hearings/${encodeURIComponent(this.hearingId)}/live`, this.token);
+      // The freeze reaches the document a moment before the hearing actor opens the review (the version is saved
+      // and submitted first; longer on a busy node): until the hearing is concluded no more, look again shortly.
+      if (this.frozenAt && this.live.hearing?.state === 'concluded') this.loadAgainSoon();
       const mine = this.live.hearing?.participants.find((p) => p.participantId === this.live?.me?.participantId);
       // The editor hides its per-segment marks once a review is in: changing them then would change nothing.
       const reviewed = mine?.transcriptReview ? statusOf(mine.transcriptReview) !== 'notReviewed' : false;
@@ -130,6 +138,20 @@ export class EcourtTranscriptReview extends LitElement {
     } catch (error) {
       this.failure = error;
     }
+  }
+
+  private loadAgainSoon(): void {
+    if (this.reload) clearTimeout(this.reload);
+    this.reload = setTimeout(() => {
+      this.reload = null;
+      if (this.isConnected) void this.load();
+    }, RELOAD_WHILE_CONCLUDING_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.reload) clearTimeout(this.reload);
+    this.reload = null;
   }
 
   private async act(work: () => Promise<unknown>): Promise<void> {
